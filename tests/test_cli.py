@@ -1,0 +1,140 @@
+"""The command line: exit codes and output, as a user sees them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import PREFIXES, ROOT
+
+LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<severity>violation|warning|info): (?P<message>.+?)(?: \[(?P<context>.*)\])?$")
+
+GOOD = PREFIXES + """
+actor:north a kg:State ; rdfs:label "North" .
+"""
+
+BAD = PREFIXES + """
+actor:north a kg:State ; rdfs:label "North" .
+
+stmt:orphan a kg:Statement ;
+    kg:attribution kg:NamedPerson ;
+    kg:quote "Words." .
+"""
+
+
+def test_help_documents_the_exit_codes(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for line in ("0  success", "1  validate: the data does not conform", "2  an input could not be read"):
+        assert line in result.output
+    result = run("validate", "--help")
+    assert result.exit_code == 0
+    assert "2  an input could not be read or parsed, or a usage error" in result.output
+
+
+def test_shipped_data_conforms(run):
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("conforms: 5 files,")
+
+
+def test_conforming_file(run, write):
+    result = run("validate", write("good.ttl", GOOD))
+    assert result.exit_code == 0
+    assert result.stdout == "conforms: 1 file, 2 triples, 98 shapes, 3 checks; 0 violations, 0 warnings, 0 infos\n"
+
+
+def test_violations_are_listed_with_file_and_line_and_exit_1(run, write):
+    path = write("bad.ttl", BAD)
+    result = run("validate", path)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("does not conform: 1 file,")
+    parsed = [LINE.match(line) for line in lines[:-1]]
+    assert all(parsed), lines
+    messages = {m["message"] for m in parsed}
+    assert any(m.startswith("A statement needs kg:speaker") for m in messages)
+    assert any(m.startswith("A statement needs a source") for m in messages)
+    assert {m["line"] for m in parsed} == {"25"}, "the statement is described on line 25"
+    assert {m["file"] for m in parsed} == {str(path)}
+    speaker = next(m for m in parsed if m["message"].startswith("A statement needs kg:speaker"))
+    assert speaker["context"] == "stmt:orphan kg:speaker"
+
+
+def test_json_report(run, write):
+    result = run("validate", "--format", "json", write("bad.ttl", BAD))
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    assert report["counts"]["violation"] == len(report["violations"]) == 2
+    first = report["violations"][0]
+    assert set(first) == {"severity", "message", "focus", "path", "value", "source", "component", "file", "line"}
+    assert first["focus"] == "<https://w3id.org/kgraph/statement/orphan>"
+    assert first["line"] == 25
+
+
+def test_syntax_error_shows_line_and_column_and_exits_2(run, write):
+    path = write("broken.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n")
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {path}:3:11: Unexpected end of file\n"
+
+
+def test_missing_path_exits_2(run, tmp_path):
+    result = run("validate", tmp_path / "nope.ttl")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nope.ttl'}: no such file or directory\n"
+
+
+def test_empty_file_exits_2_unless_allowed(run, write):
+    path = write("empty.ttl", "")
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}: empty file (nothing to validate)\n"
+    assert run("validate", "--allow-empty", path).exit_code == 0
+
+
+def test_non_utf8_exits_2(run, write):
+    path = write("latin1.ttl", b'<http://example.org/s> <http://example.org/p> "caf\xe9" .\n')
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}: line 1, column 51: not UTF-8 (byte 0xe9); RDF files must be UTF-8\n"
+
+
+def test_directory_without_rdf_exits_2(run, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    result = run("validate", tmp_path)
+    assert result.exit_code == 2
+    assert "directory holds no RDF file" in result.stderr
+
+
+def test_usage_error_exits_2(run):
+    result = run("validate", "--format", "yaml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_single_article_is_validated_with_the_registries(run):
+    article = ROOT / "data" / "articles" / "baku-stepanakert-contacts-opinion.trig"
+    result = run("validate", article)
+    assert result.exit_code == 0, result.output
+    alone = run("validate", "--no-registry", article)
+    assert alone.exit_code == 1
+    assert "Nothing describes https://w3id.org/kgraph/actor/" in alone.stdout
+
+
+def test_stats_shows_graphs_and_classes(run):
+    result = run("stats", "--format", "json")
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    graphs = {g["graph"]: g["triples"] for g in summary["graphs"]}
+    assert "https://w3id.org/kgraph/graph/articles/baku-stepanakert-contacts-opinion" in graphs
+    assert summary["triples"] == sum(graphs.values())
+    classes = {c["class"].rsplit("#", 1)[-1]: c["count"] for c in summary["classes"]}
+    assert classes["Meeting"] == 2
+    assert classes["Person"] == 6
+    table = run("stats")
+    assert table.exit_code == 0
+    assert "graph:articles/baku-stepanakert-contacts-opinion" in table.stdout
+    assert "kg:Meeting" in table.stdout
