@@ -43,7 +43,8 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     Exit codes:
       0  success (validate: the data conforms)
       1  validate: the data does not conform (violations were found)
-      2  an input could not be read or parsed, or a usage error
+      2  an input could not be read or parsed, a query or parameter is
+         wrong, or a usage error
     """
     from .project import find_project
 
@@ -116,7 +117,7 @@ def stats(project, paths: tuple[Path, ...], fmt: str) -> None:
 
     from .namespaces import compact
 
-    console = Console(width=None if sys.stdout.isatty() else 200)
+    console = _console()
     graphs = Table(title=f"{len(summary.graphs)} named graphs, {summary.triples} triples")
     graphs.add_column("graph")
     graphs.add_column("file")
@@ -131,6 +132,142 @@ def stats(project, paths: tuple[Path, ...], fmt: str) -> None:
     for c in summary.classes:
         classes.add_row(compact(c.cls), c.label or "", str(c.count))
     console.print(classes)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        if key.strip() in params:
+            raise click.BadParameter(f"{key.strip()!r} given twice", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+_QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(_QUERY_FORMATS),
+    help="Output format. Default: table on a terminal, else csv (turtle for CONSTRUCT/DESCRIBE).",
+)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to query (default: data/).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
+@click.option("--allow-service", is_flag=True, help="Let the query call remote endpoints with SERVICE.")
+@click.option("--list", "list_queries", is_flag=True, help="List the saved queries with their parameters.")
+@click.pass_obj
+def query(
+    project, query: str | None, params: tuple[str, ...], fmt: str | None, engine: str,
+    data_paths: tuple[Path, ...], output: Path | None, allow_service: bool, list_queries: bool,
+) -> None:
+    """Run a saved query by NAME, or a SPARQL file (FILE.rq).
+
+    Parameters are typed by the saved query's header and bound as RDF terms,
+    never pasted into the query. Results: table, csv, tsv, json or xml (the
+    W3C SPARQL 1.1 result formats) for SELECT and ASK; turtle or ntriples
+    for CONSTRUCT and DESCRIBE.
+
+    \b
+    Examples:
+      kgraph query --list
+      kgraph query who-mediates-whom
+      kgraph query actor-profile --param actor="Ned Price" --format json
+      kgraph query stances -p stanceType=kg:Deny --format csv
+    """
+    from .queries import read_queries
+
+    if list_queries:
+        _print_query_list(read_queries(project.queries_dir))
+        return
+    if not query:
+        raise click.UsageError("name a saved query or a .rq file (kgraph query --list shows them)")
+    from .querying import find_query, run_query
+    from .summary import load_project
+
+    saved = find_query(query, project)
+    dataset, _ = load_project(list(data_paths), project)
+    result = run_query(dataset, saved, _parse_params(params), engine=engine, allow_service=allow_service)
+    if fmt is None:
+        fmt = "turtle" if result.kind == "graph" else ("table" if output is None and sys.stdout.isatty() else "csv")
+    if fmt == "table":
+        if output is not None:
+            raise click.UsageError("--format table prints to the terminal; choose csv, tsv, json or xml with -o")
+        _print_table(result)
+        return
+    try:
+        text = result.serialize(fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if not output.parent.is_dir():
+        raise click.UsageError(f"folder {output.parent} does not exist")
+    from .atomic import write_text_atomic
+
+    write_text_atomic(output, text)
+
+
+def _print_query_list(saved) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="saved queries (kgraph query NAME)")
+    table.add_column("name")
+    table.add_column("title")
+    table.add_column("parameters")
+    for q in saved:
+        table.add_row(q.name, q.title, "\n".join(str(p) for p in q.params) or "-")
+    _console().print(table)
+
+
+def _print_table(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .reports import short_term
+
+    console = _console()
+    if result.kind == "ask":
+        console.print("true" if result.boolean else "false")
+        return
+    if result.kind == "graph":
+        click.echo(result.serialize("turtle"), nl=False)
+        return
+    # People read labels: an IRI column with a companion xLabel column shows
+    # as one column, the label (or the IRI where there is none).
+    names = result.variables
+    shown = [i for i, name in enumerate(names) if not (f"{name}Label" in names)]
+    table = Table(caption=f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
+    for i in shown:
+        name = names[i]
+        table.add_column(name[: -len("Label")] if name.endswith("Label") and name[: -len("Label")] in names else name)
+    for row in result.rows:
+        cells = []
+        for i in shown:
+            term = row[i]
+            name = names[i]
+            if term is None and name.endswith("Label") and name[: -len("Label")] in names:
+                term = row[names.index(name[: -len("Label")])]
+            cells.append(_cell(term, short_term))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _cell(term, short_term) -> str:
+    import pyoxigraph
+
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.Literal):
+        return term.value
+    return short_term(str(term))
 
 
 @cli.command()
@@ -163,6 +300,17 @@ def docs(project, output: Path | None, check: bool) -> None:
 
     write_text_atomic(output, text)
     click.echo(f"wrote {output}")
+
+
+def _console():
+    """A rich console: the terminal's width, or $COLUMNS (default 200) when piped."""
+    import os
+
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=int(os.environ.get("COLUMNS") or 200))
 
 
 def _relative(path: Path) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["SavedQuery", "read_query", "read_queries", "parse_header"]
+__all__ = ["SavedQuery", "Param", "PARAM_TYPES", "read_query", "read_queries", "parse_header", "parse_param"]
 
 _REPEATABLE = {"param", "column"}
 _KEY_LINE = re.compile(r"^#\s?([a-z][a-z0-9_-]*):\s*(.*)$")
@@ -81,6 +81,17 @@ class SavedQuery:
         value = self.header.get("description")
         return value if isinstance(value, str) else ""
 
+    @property
+    def params(self) -> list["Param"]:
+        specs = self.header.get("param", [])
+        return [parse_param(spec, self.path) for spec in (specs if isinstance(specs, list) else [specs])]
+
+    @property
+    def columns(self) -> list[str]:
+        """Declared output columns: the name before any ``--`` of each ``column`` line."""
+        specs = self.header.get("column", [])
+        return [spec.split("--", 1)[0].strip() for spec in (specs if isinstance(specs, list) else [specs])]
+
 
 def read_query(path: str | Path) -> SavedQuery:
     """Read one saved query file."""
@@ -100,3 +111,75 @@ def read_queries(folder: str | Path) -> list[SavedQuery]:
     if not folder.is_dir():
         return []
     return [read_query(p) for p in sorted(folder.glob("*.rq"))]
+
+
+# -- parameters ------------------------------------------------------------
+
+#: Parameter types a saved query may declare, and what each accepts.
+PARAM_TYPES = {
+    "iri": "an IRI: <http://...>, http://..., or a prefixed name such as actor:russia",
+    "resource": "an IRI or prefixed name, or the label of something in the graph",
+    "date": "a date, YYYY-MM-DD",
+    "integer": "a whole number",
+    "string": "a text",
+    "langstring": "a text with a language tag, text@en",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: ``# param: NAME TYPE [optional] [default=VALUE] [var=VARIABLE] -- description``.
+
+    The value is bound to the query variable ``?NAME``, or to ``?VARIABLE``
+    when the declaration names one (so a parameter can filter a column of the
+    same name that the query computes itself).
+    """
+
+    name: str
+    type: str
+    required: bool = True
+    default: str | None = None
+    description: str = ""
+    var: str = ""
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
+
+    def __str__(self) -> str:
+        text = f"{self.name} ({self.type}"
+        if self.default is not None:
+            text += f", default {self.default}"
+        elif not self.required:
+            text += ", optional"
+        return text + ")"
+
+
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?P<flags>[^-]*?)(?:\s+--\s+(?P<text>.*))?$")
+
+
+def parse_param(spec: str, where: Path | None = None) -> Param:
+    """Read one ``param`` header line.
+
+    >>> parse_param("from date optional -- Earliest date")
+    Param(name='from', type='date', required=False, default=None, description='Earliest date', var='')
+    >>> parse_param("polity resource optional var=polityFilter -- Only this polity").variable
+    'polityFilter'
+    """
+    match = _PARAM.match(spec.strip())
+    if not match or match.group("type") not in PARAM_TYPES:
+        raise InputError(
+            f"bad parameter declaration {spec!r}; write NAME TYPE [optional] [default=VALUE] -- description, "
+            f"with TYPE one of {', '.join(PARAM_TYPES)}",
+            where,
+        )
+    flags = match.group("flags").split()
+    default = next((f.split("=", 1)[1] for f in flags if f.startswith("default=")), None)
+    var = next((f.split("=", 1)[1] for f in flags if f.startswith("var=")), "")
+    if var and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+        raise InputError(f"bad variable name {var!r} in {spec!r}", where)
+    unknown = [f for f in flags if f != "optional" and not f.startswith(("default=", "var="))]
+    if unknown:
+        raise InputError(f"unknown parameter flag {unknown[0]!r} in {spec!r}", where)
+    required = "optional" not in flags and default is None
+    return Param(match.group("name"), match.group("type"), required, default, (match.group("text") or "").strip(), var)
