@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-BLOCK = re.compile(r"```console\n\$ (kgraph query [^\n]*)\n(.*?)```", re.S)
+BLOCK = re.compile(r"```console\n\$ (kgraph (?:query|analyze) [^\n]*)\n(.*?)```", re.S)
 WIDTH = "150"
 
 

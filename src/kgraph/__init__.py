@@ -32,6 +32,14 @@ _EXPORTS = {
     "summarize": "summary",
     "load_project": "summary",
     "Summary": "summary",
+    "run_query": "querying",
+    "find_query": "querying",
+    "QueryResult": "results",
+    "network": "networks",
+    "PROJECTIONS": "networks",
+    "analyze": "analysis",
+    "Analysis": "analysis",
+    "plot": "plot",
     "KGraphError": "errors",
     "InputError": "errors",
     "RDFSyntaxError": "errors",
@@ -66,7 +74,12 @@ if TYPE_CHECKING:  # pragma: no cover
         KGraphError,
         RDFSyntaxError,
     )
+    from .analysis import Analysis, analyze
     from .loader import FORMATS, collect_files, load
+    from .networks import PROJECTIONS, network
+    from .plot import plot
+    from .querying import find_query, run_query
+    from .results import QueryResult
     from .project import Project, find_project
     from .summary import Summary, load_project, summarize
     from .validation import ValidationReport, Violation, validate

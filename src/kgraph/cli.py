@@ -270,6 +270,148 @@ def _cell(term, short_term) -> str:
     return short_term(str(term))
 
 
+def projection_options(command):
+    """The options every network command shares (name, level, normalisation, window, data)."""
+    from .networks import LEVELS, NORMALIZATIONS
+
+    options = [
+        click.argument("network"),
+        click.option("--level", type=click.Choice(LEVELS), default="person", show_default=True,
+                     help="Fold persons into their organization, or persons and organizations into their polity."),
+        click.option("--normalization", type=click.Choice(NORMALIZATIONS), default="none", show_default=True,
+                     help="Tie weights of congruence and conflict networks."),
+        click.option("--start", metavar="YYYY-MM-DD", help="Only stances and events from this day on."),
+        click.option("--end", metavar="YYYY-MM-DD", help="Only stances and events up to this day."),
+        click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+                     help="Data to project (default: data/)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _build_network(project, network, level, normalization, start, end, data_paths):
+    from .networks import network as build
+    from .summary import load_project
+
+    dataset, _ = load_project(list(data_paths), project)
+    return build(network, dataset, project=project, level=level, normalization=normalization, start=start, end=end)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def networks(fmt: str) -> None:
+    """List the network projections and their options."""
+    from .networks import describe_projections
+
+    projections = describe_projections()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(projections, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="networks (kgraph analyze|plot|export NETWORK)")
+    for column in ("name", "directed", "what it shows", "options"):
+        table.add_column(column)
+    for p in projections:
+        table.add_row(p["name"], "yes" if p["directed"] else "no", p["description"], ", ".join(p["options"]))
+    _console().print(table)
+
+
+_METRICS = ["degree", "degree_centrality", "betweenness", "closeness", "eigenvector",
+            "coordinator", "itinerant", "representative", "gatekeeper", "liaison", "brokerage", "community"]
+
+
+@cli.command()
+@projection_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--samples", type=click.IntRange(min=2), help="Sampled sources for betweenness and closeness on large graphs (default: sized to a fixed budget).")
+@click.option("--exact", is_flag=True, help="Exact betweenness and closeness however large the graph (slow).")
+@click.pass_obj
+def analyze(project, network, level, normalization, start, end, data_paths, fmt, samples, exact) -> None:
+    """Measure a network: centralities, brokerage roles, balance, coalitions.
+
+    Per node: degree, betweenness, closeness and eigenvector centrality,
+    Gould-Fernandez brokerage roles (groups: each actor's polity), and the
+    community (coalition) found by Louvain. For the graph: nodes, edges,
+    density, components, and the share of balanced signed triads. Above
+    2000 nodes, betweenness and closeness are estimated from sampled sources,
+    and the output says so.
+    """
+    from .analysis import analyze as measure
+
+    G = _build_network(project, network, level, normalization, start, end, data_paths)
+    result = measure(G, k=samples, exact_limit=len(G) if exact else 2000)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["id", "label", "kind", "group", *_METRICS])
+        for n in result.nodes:
+            writer.writerow([n.id, n.label, n.kind, n.group, *(_number(getattr(n, m)) for m in _METRICS)])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.table import Table
+
+    from .reports import short_term
+
+    s = result.summary
+    lines = [f"{result.network} network ({level} level): {s.nodes} nodes, {s.edges} ties, "
+             f"density {s.density:.3f}, {s.components} component{'s' if s.components != 1 else ''}"]
+    if result.balance is not None:
+        share = "n/a" if result.balance.share is None else f"{result.balance.share:.2f}"
+        lines.append(f"balance: {result.balance.balanced} of {result.balance.triads} signed triads balanced (share {share})")
+    lines.append(f"coalitions: {len(result.communities)}")
+    lines += [f"note: {note}" for note in result.notes]
+    table = Table()
+    for column in ("node", "kind", "group", "degree", "betweenness", "closeness", "eigenvector", "brokerage roles", "coalition"):
+        table.add_column(column)
+    for n in sorted(result.nodes, key=lambda n: (-n.betweenness, -n.degree, n.label)):
+        roles = ", ".join(f"{r} {getattr(n, r)}" for r in ("coordinator", "itinerant", "representative", "gatekeeper", "liaison") if getattr(n, r))
+        table.add_row(n.label, n.kind, short_term(f"<{n.group}>"), str(n.degree), f"{n.betweenness:.3f}", f"{n.closeness:.3f}",
+                      "" if n.eigenvector is None else f"{n.eigenvector:.3f}", roles, str(n.community))
+    console = _console()
+    for line in lines:
+        console.print(line, highlight=False)
+    console.print(table)
+
+
+def _number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+@cli.command()
+@projection_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The picture to write: FILE.png or FILE.svg.")
+@click.option("--title", help="Title above the drawing.")
+@click.pass_obj
+def plot(project, network, level, normalization, start, end, data_paths, output, title) -> None:
+    """Draw a network to a PNG or SVG file (colours by kind, widths by weight)."""
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise click.UsageError(f"cannot draw to {output.name}: use a .png or .svg file")
+    if not output.parent.is_dir():
+        raise click.UsageError(f"folder {output.parent} does not exist")
+    from .plot import plot as draw
+
+    G = _build_network(project, network, level, normalization, start, end, data_paths)
+    draw(G, output, title=title)
+    click.echo(f"wrote {output} ({len(G)} nodes, {G.number_of_edges()} ties)")
+
+
 @cli.command()
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
