@@ -413,6 +413,48 @@ def plot(project, network, level, normalization, start, end, data_paths, output,
 
 
 @cli.command()
+@click.argument("network", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: FILE.gexf, FILE.graphml or FILE.csv (then FILE-nodes.csv and FILE-edges.csv).")
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv"]), help="Default: from the extension.")
+@click.option("--rdf", type=click.Path(dir_okay=False, path_type=Path),
+              help="Dump the graph itself instead: FILE.trig or FILE.nq (one graph per article) or FILE.ttl (merged).")
+@click.option("--level", type=click.Choice(["person", "organization", "polity"]), default="person", show_default=True)
+@click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine"]), default="none", show_default=True)
+@click.option("--start", metavar="YYYY-MM-DD")
+@click.option("--end", metavar="YYYY-MM-DD")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to use (default: data/).")
+@click.pass_obj
+def export(project, network, output, fmt, rdf, level, normalization, start, end, data_paths) -> None:
+    """Export a network for Gephi (GEXF 1.3, GraphML, CSV), or the RDF itself.
+
+    \b
+    Examples:
+      kgraph export mediation -o mediation.gexf
+      kgraph export stance --level polity -o stance.graphml
+      kgraph export claims -o claims.csv        # claims-nodes.csv, claims-edges.csv
+      kgraph export --rdf kgraph.trig
+    """
+    if rdf is not None:
+        if network or output:
+            raise click.UsageError("--rdf dumps the whole graph; give no NETWORK or -o with it")
+        from .rdf_dump import dump_rdf
+        from .summary import load_project
+
+        dataset, _ = load_project(list(data_paths), project)
+        written = dump_rdf(dataset, rdf)
+        click.echo(f"wrote {rdf} ({written} quads)")
+        return
+    if not network or output is None:
+        raise click.UsageError("give a NETWORK and -o FILE (or --rdf FILE)")
+    from .export import export as write
+
+    G = _build_network(project, network, level, normalization, start, end, data_paths)
+    for path in write(G, output, fmt):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: print). The project's copy is docs/ontology.md.",

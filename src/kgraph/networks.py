@@ -118,7 +118,8 @@ def network(
     -------
     networkx.DiGraph or networkx.Graph
         Node ids are IRIs; nodes carry ``label``, ``kind``, ``polity``,
-        ``polity_label`` and ``organization`` (empty when unknown);
+        ``polity_label``, ``organization`` (empty when unknown) and ``posts``
+        (the labels of the posts a person holds);
         ``G.graph`` records the projection and its options.
 
     Examples
@@ -177,6 +178,7 @@ class _Actor:
     classes: set[str] = field(default_factory=set)
     organizations: set[str] = field(default_factory=set)
     polities: set[str] = field(default_factory=set)
+    posts: set[str] = field(default_factory=set)
 
 
 class _Context:
@@ -196,6 +198,9 @@ class _Context:
                 actor.organizations.add(row["organization"])
             if row["polity"]:
                 actor.polities.add(row["polity"])
+        for row in self.rows("posts"):
+            if row["person"] in self.actors:
+                self.actors[row["person"]].posts.add(row["postLabel"])
         self._superclasses: dict[str, set[str]] = defaultdict(set)
         query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c ?s WHERE { ?c rdfs:subClassOf+ ?s }"
         for row in dataset.query(query):
@@ -255,6 +260,7 @@ class _Context:
             polity=polity,
             polity_label=self.actors[polity].label if polity in self.actors else "",
             organization=organization,
+            posts=sorted(info.posts) if info else [],
             **extra,
         )
 
@@ -370,7 +376,7 @@ def _add_target(G: nx.Graph, row: dict, ctx: _Context) -> str:
         ctx.add_actor(G, target, bipartite=1)
     elif target not in G:
         G.add_node(target, label=row["targetLabel"] or target, kind=row["targetKind"] or "Resource",
-                   polity="", polity_label="", organization="", bipartite=1)
+                   polity="", polity_label="", organization="", posts=[], bipartite=1)
     return target
 
 
@@ -387,6 +393,7 @@ def _stance(ctx: _Context) -> nx.DiGraph:
         dates = sorted({r["date"] for r in rows if r["date"]})
         G.add_edge(
             actor, target,
+            relation="+".join(sorted({r["stanceType"] for r in rows})),
             weight=len(rows),
             polarity=polarity,
             sign=(polarity > 0) - (polarity < 0),
