@@ -320,7 +320,7 @@ def analyze(
     exact_limit, k
         Above ``exact_limit`` nodes, betweenness and closeness are estimated
         from ``k`` sampled sources. By default ``k`` keeps the work within a
-        fixed budget: 4 million node and edge visits, between 32 and 256
+        fixed budget: 2.5 million node and edge visits, between 32 and 256
         sources. Set ``exact_limit`` above the graph's size for exact values.
     seed
         Seed for the sampling and for community detection, so results repeat.
@@ -333,7 +333,7 @@ def analyze(
     n = len(G)
     approximate = n > exact_limit
     if k is None:
-        k = max(32, min(256, 4_000_000 // max(n + G.number_of_edges(), 1)))
+        k = max(32, min(256, 2_500_000 // max(n + G.number_of_edges(), 1)))
     k_used = min(k, n) if approximate else None
     if approximate:
         betweenness = nx.betweenness_centrality(G, k=k_used, seed=seed)
