@@ -45,6 +45,20 @@ def project() -> Project:
     return find_project(ROOT)
 
 
+@pytest.fixture(scope="session")
+def world_project(tmp_path_factory) -> Project:
+    """A project whose data/sources/ holds the text of tests/data/world.ttl's
+    article, with the repository's ontology, shapes and checks."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("world-project")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "queries", root / "queries")
+    (root / "data" / "sources").mkdir(parents=True)
+    shutil.copy(TEST_DATA / "world-sources" / "article.txt", root / "data" / "sources" / "article.txt")
+    return find_project(root)
+
+
 @pytest.fixture
 def run():
     """Run the kgraph command line in-process; returns click's Result."""

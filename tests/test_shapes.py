@@ -31,8 +31,8 @@ CASES: dict[str, tuple[str, str]] = {
     "TenureHolder": ("tenure:speaker-mp kg:holder actor:speaker .", ""),
     "TenurePost": ("", "tenure:speaker-mp kg:post actor:north ."),
     "TenureStart": ('tenure:speaker-mp kg:startDate "2020-01-01"^^xsd:date .', 'tenure:speaker-mp kg:startDate "2020-01-01" .'),
-    "TenureEnd": ("", 'tenure:speaker-mp kg:endDate "2025-01-01"^^xsd:date .'),
-    "TenureOrder": ('tenure:speaker-mp kg:endDate "2024-01-01"^^xsd:date .', 'tenure:speaker-mp kg:endDate "2019-01-01"^^xsd:date .'),
+    "TenureEnd": ("", 'tenure:speaker-mp kg:endDate "2023-01-01"^^xsd:date .'),
+    "TenureOrder": ('tenure:speaker-mp kg:endDate "2023-03-02"^^xsd:date .', 'tenure:speaker-mp kg:endDate "2019-01-01"^^xsd:date .'),
     "TenureAttested": ("", 'tenure:speaker-mp kg:attestedOn "yesterday" .'),
     "TenureEvidence": ("tenure:speaker-mp kg:evidence x:said .", ""),
     "PlaceLabel": ('place:town rdfs:label "Town" .', ""),
@@ -92,7 +92,7 @@ CASES: dict[str, tuple[str, str]] = {
     "ClaimReported": ("", 'claim:orphan a kg:Claim ; kg:claimKind kg:AssessmentClaim ; kg:proposition "Nobody says this." ; kg:evidence x:met .'),
     "SourceTitle": ('src:article dcterms:title "North and South meet" .', ""),
     "SourceTextFile": ('src:article kg:textFile "data/sources/article.txt" .', 'src:article kg:textFile "../../etc/passwd" .'),
-    "SourceHash": ('src:article kg:sha256 "0000000000000000000000000000000000000000000000000000000000000000" .', 'src:article kg:sha256 "ABC" .'),
+    "SourceHash": ('src:article kg:sha256 "965df5ebb6a93261ca8fd3fa7e107a4b6b156e23fdf1a119400cab66bdc60749" .', 'src:article kg:sha256 "ABC" .'),
     "SourceDate": ('src:article dcterms:issued "2023-03-02"^^xsd:date .', 'src:article dcterms:issued "2 March 2023" .'),
     "ExcerptText": ("", 'x:met oa:exact "Other words." .'),
     "ExcerptSource": ("x:said prov:wasQuotedFrom src:article .", ""),
@@ -108,6 +108,11 @@ CHECK_CASES: dict[str, tuple[str, str]] = {
     "mediator-is-party": ("", "part:north kg:role kg:Mediator ."),
     "undeclared-term": ("", "actor:envoy a kg:Persn ."),
     "dangling-reference": ("", "claim:next-in-town kg:relatedActor actor:nobody ."),
+    "quote-not-in-source": ('stmt:welcome kg:quote "We welcome it." .', 'stmt:welcome kg:quote "We welcome it!" .'),
+    "source-text-changed": ('src:article kg:textFile "data/sources/article.txt" .', 'src:article kg:textFile "data/sources/other.txt" .'),
+    "duplicate-actor": ("", 'actor:north2 a kg:State ; rdfs:label "north" .'),
+    "date-outside-time-frame": ('event:meeting kg:date "2023-03-01"^^xsd:date .', 'event:meeting kg:date "2033-03-01"^^xsd:date .'),
+    "foreign-iri": ("", "event:meeting kg:place <file:///home/me/data/place/town> ."),
 }
 
 _HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + "PREFIX x: <https://w3id.org/kgraph/excerpt/test/>\n"
@@ -134,8 +139,8 @@ def _mutated_world(tmp_path, delete: str, insert: str):
     return path
 
 
-def test_the_world_conforms(project):
-    report = validate([WORLD], project=project, strict=True)
+def test_the_world_conforms(world_project):
+    report = validate([WORLD], project=world_project, strict=True)
     assert report.violations == []
     assert report.conforms
 
@@ -145,9 +150,9 @@ def test_every_shape_with_a_message_has_a_case():
 
 
 @pytest.mark.parametrize("shape", sorted(CASES))
-def test_shape_reports_its_own_message(shape, project, tmp_path):
+def test_shape_reports_its_own_message(shape, world_project, tmp_path):
     message = _shape_messages()[shape]
-    report = validate([_mutated_world(tmp_path, *CASES[shape])], project=project)
+    report = validate([_mutated_world(tmp_path, *CASES[shape])], project=world_project)
     found = [v for v in report.violations if v.source == f"<{KGSH}{shape}>"]
     assert found, f"{shape} was not reported; got {[(v.source, v.message) for v in report.violations]}"
     assert all(v.message == message for v in found)
@@ -162,22 +167,26 @@ def test_every_check_has_a_case(project):
 
 
 @pytest.mark.parametrize("check", sorted(CHECK_CASES))
-def test_check_reports_rows_as_violations(check, project, tmp_path):
-    clean = validate([WORLD], project=project)
+def test_check_reports_rows_as_violations(check, project, world_project, tmp_path):
+    from kgraph.queries import read_query
+
+    severity = read_query(project.checks_dir / f"{check}.rq").header.get("severity", "violation")
+    clean = validate([WORLD], project=world_project)
     assert not [v for v in clean.violations if v.source == f"check:{check}"]
-    report = validate([_mutated_world(tmp_path, *CHECK_CASES[check])], project=project)
+    report = validate([_mutated_world(tmp_path, *CHECK_CASES[check])], project=world_project)
     found = [v for v in report.violations if v.source == f"check:{check}"]
     assert found, f"check {check} found nothing"
-    assert not report.conforms
-    assert all(v.focus and v.message for v in found)
+    assert {v.severity for v in found} == {severity}
+    assert report.conforms is (severity != "violation")
+    assert all(v.focus and v.message and v.file and v.line for v in found)
 
 
-def test_mediator_acting_for_a_party_is_caught(project, tmp_path):
+def test_mediator_acting_for_a_party_is_caught(world_project, tmp_path):
     insert = (
         "event:meeting kg:participation part:broker-party . "
         "part:broker-party a kg:Participation ; kg:participant actor:broker ; kg:role kg:Party ; kg:evidence x:met ."
     )
-    report = validate([_mutated_world(tmp_path, "", insert)], project=project)
+    report = validate([_mutated_world(tmp_path, "", insert)], project=world_project)
     found = [v for v in report.violations if v.source == "check:mediator-is-party"]
     assert [v.focus for v in found] == ["<https://w3id.org/kgraph/event/meeting>"]
     assert "Broker" in found[0].message

@@ -150,7 +150,7 @@ def validate(
     report.triples = sum(f.triples for f in dataset.files if f.path in set(data_files))
     results = _run_shacl(dataset, data_graphs, schema_graphs, shapes_quads, report)
     # The checks see the data and the ontology together.
-    results += _run_checks(dataset, checks)
+    results += _run_checks(dataset, checks, project)
     report.violations = sorted(
         (_locate(v, dataset) for v in results),
         key=lambda v: (str(v.file or "~"), v.line or 0, SEVERITIES.index(v.severity), v.message),
@@ -252,7 +252,10 @@ def _path_text(graph, path) -> str:
     return str(path)
 
 
-def _run_checks(dataset: Dataset, checks: Sequence[SavedQuery]) -> list[Violation]:
+def _run_checks(dataset: Dataset, checks: Sequence[SavedQuery], project: Project) -> list[Violation]:
+    from .functions import check_functions
+
+    functions = check_functions(project.root)
     violations = []
     for check in checks:
         severity = str(check.header.get("severity", "violation")).lower()
@@ -261,7 +264,7 @@ def _run_checks(dataset: Dataset, checks: Sequence[SavedQuery]) -> list[Violatio
                 f"severity '{severity}' is not one of {', '.join(SEVERITIES)}", check.path
             )
         try:
-            solutions = dataset.query(check.text)
+            solutions = dataset.query(check.text, custom_functions=functions)
         except SyntaxError as exc:
             raise InputError(f"check is not valid SPARQL: {exc}", check.path) from None
         if not isinstance(solutions, ox.QuerySolutions):
