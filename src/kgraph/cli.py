@@ -54,8 +54,8 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-    help="Report format.",
+    "--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text",
+    show_default=True, help="Report format: text, json, github (Actions annotations), junit (XML), sarif.",
 )
 @click.option("--shapes", type=click.Path(path_type=Path), help="SHACL shapes file (default: ontology/shapes.ttl).")
 @click.option("--strict", is_flag=True, help="Fail on warnings and infos too, not only on violations.")
@@ -67,10 +67,14 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     "--no-registry", is_flag=True,
     help="Do not add data/registry/ when validating single files from data/.",
 )
+@click.option(
+    "--changed-since", metavar="REF",
+    help="Validate only the data files changed since this git revision (with the registry entries they use).",
+)
 @click.pass_obj
 def validate(
     project, paths: tuple[Path, ...], fmt: str, shapes: Path | None, strict: bool, allow_empty: bool,
-    no_registry: bool,
+    no_registry: bool, changed_since: str | None,
 ) -> None:
     """Validate RDF files: strict parsing, SHACL shapes, SPARQL checks.
 
@@ -78,7 +82,10 @@ def validate(
     parsed strictly into its own named graph and checked, together with the
     ontology, against ontology/shapes.ttl and every query in queries/checks/.
     A file from data/ is validated with the shared registries (data/registry/)
-    that it refers to, unless --no-registry is given.
+    that it refers to, unless --no-registry is given. With --changed-since REF
+    only the files changed since that git revision are validated, with the
+    registry entries they use; a changed registry also brings in every
+    article that uses an entry it changed.
 
     \b
     Exit codes:
@@ -88,11 +95,17 @@ def validate(
     """
     from .reports import render
     from .validation import validate as run
+    from .validation import validate_changes
 
-    report = run(
-        list(paths), project=project, shapes=shapes, allow_empty=allow_empty, strict=strict,
-        with_registry=not no_registry,
-    )
+    if changed_since is not None:
+        if paths:
+            raise click.UsageError("give either PATHS or --changed-since, not both")
+        report = validate_changes(changed_since, project=project, shapes=shapes, strict=strict)
+    else:
+        report = run(
+            list(paths), project=project, shapes=shapes, allow_empty=allow_empty, strict=strict,
+            with_registry=not no_registry,
+        )
     click.echo(render(report, fmt, relative_to=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
@@ -268,6 +281,42 @@ def _cell(term, short_term) -> str:
     if isinstance(term, pyoxigraph.Literal):
         return term.value
     return short_term(str(term))
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold new content (kgraph new article ...)."""
+
+
+@new.command("article")
+@click.option("--title", required=True, help="The article's title, as published.")
+@click.option("--text", "text_path", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="The article's text (UTF-8), copied to data/sources/SLUG.txt; '-' reads standard input.")
+@click.option("--url", help="Where the article was published (http or https).")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date.")
+@click.option("--slug", help="File name stem (default: from the title): lower-case letters, digits, hyphens.")
+@click.pass_obj
+def new_article(project, title, text_path, url, published, slug) -> None:
+    """Scaffold data/articles/SLUG.trig and data/sources/SLUG.txt for a new article.
+
+    The scaffold describes the source (title, URL, date, text file and its
+    SHA-256) in the article's own named graph and carries commented examples
+    of an event, a statement with a quote, a claim and a denial. It passes
+    kgraph validate as written. Existing files are never overwritten.
+    """
+    from .scaffold import new_article as scaffold
+
+    if str(text_path) == "-":
+        text = click.get_binary_stream("stdin").read()
+    else:
+        try:
+            text = text_path.read_bytes()
+        except OSError as exc:
+            raise click.UsageError(f"cannot read --text {text_path}: {exc.strerror or exc}") from None
+    created = scaffold(title, text, project=project, slug=slug, url=url, published=published)
+    click.echo(f"wrote {_relative(created.text)} (sha256 {created.sha256})")
+    click.echo(f"wrote {_relative(created.article)}")
+    click.echo(f"next: encode the article, then run kgraph validate {_relative(created.article)}")
 
 
 def projection_options(command):

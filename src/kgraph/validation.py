@@ -19,7 +19,7 @@ from .loader import load, parse_file
 from .project import Project, find_project
 from .queries import SavedQuery, read_queries
 
-__all__ = ["Violation", "ValidationReport", "validate", "SEVERITIES"]
+__all__ = ["Violation", "ValidationReport", "validate", "validate_changes", "check_dataset", "SEVERITIES"]
 
 #: Severities from most to least serious, named as SHACL names them (lower case).
 SEVERITIES = ("violation", "warning", "info")
@@ -66,6 +66,7 @@ class ValidationReport:
     checks: int = 0
     unchecked_triples: int = 0
     strict: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -85,6 +86,7 @@ class ValidationReport:
             "checks": self.checks,
             "unchecked_triples": self.unchecked_triples,
             "counts": {s: self.count(s) for s in SEVERITIES},
+            "notes": self.notes,
             "violations": [v.to_dict() for v in self.violations],
         }
 
@@ -136,6 +138,38 @@ def validate(
     if with_registry:
         paths = _with_registry(paths, project)
     dataset = load(paths, data_dir=project.data_dir, allow_empty=allow_empty)
+    return check_dataset(dataset, project=project, shapes=shapes, checks=checks, strict=strict)
+
+
+def validate_changes(
+    ref: str,
+    *,
+    project: Project | None = None,
+    shapes: str | Path | None = None,
+    strict: bool = False,
+) -> ValidationReport:
+    """Validate only the data files changed since git revision ``ref``, with
+    the registry context they need (see :mod:`kgraph.changes`)."""
+    from .changes import load_changes
+
+    project = project or find_project()
+    dataset, changes = load_changes(project, ref)
+    if not changes:
+        return ValidationReport(strict=strict, notes=[f"no data file changed since {ref}"])
+    return check_dataset(dataset, project=project, shapes=shapes, strict=strict)
+
+
+def check_dataset(
+    dataset: Dataset,
+    *,
+    project: Project | None = None,
+    shapes: str | Path | None = None,
+    checks: Sequence[SavedQuery] | None = None,
+    strict: bool = False,
+) -> ValidationReport:
+    """Validate data already loaded into ``dataset`` (every graph in it is
+    data); the project's ontology is added to it for the checks."""
+    project = project or find_project()
     data_graphs = dataset.graphs
     ontology_files = project.ontology_files()
     if ontology_files:
@@ -145,9 +179,10 @@ def validate(
     shapes_quads = parse_file(shapes_path, data_dir=project.root).quads
     checks = list(checks) if checks is not None else read_queries(project.checks_dir)
 
-    data_files = [f.path for f in dataset.files if f.graphs[0] in set(data_graphs)]
-    report = ValidationReport(files=data_files, strict=strict, checks=len(checks))
-    report.triples = sum(f.triples for f in dataset.files if f.path in set(data_files))
+    data_graph_set = set(data_graphs)
+    data_sources = [f for f in dataset.files if f.graphs[0] in data_graph_set]
+    report = ValidationReport(files=[f.path for f in data_sources], strict=strict, checks=len(checks))
+    report.triples = sum(1 for _ in dataset.quads(data_graphs))
     results = _run_shacl(dataset, data_graphs, schema_graphs, shapes_quads, report)
     # The checks see the data and the ontology together.
     results += _run_checks(dataset, checks, project)
