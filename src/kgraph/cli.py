@@ -35,8 +35,15 @@ class _KGraphGroup(click.Group):
     envvar="KGRAPH_PROJECT",
     help="Project folder (with ontology/, data/, queries/). Default: found from the current folder.",
 )
+@click.option(
+    "--store", envvar="KGRAPH_STORE", metavar="memory|FOLDER|URL",
+    help="Where the graph lives: memory (default: read data/ on each run), an on-disk store folder, "
+         "or a SPARQL 1.1 query URL. Credentials for a server come only from the environment.",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), envvar="KGRAPH_SPARQL_TIMEOUT",
+              help="Seconds to wait for a SPARQL server (default 30).")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None) -> None:
+def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: float | None) -> None:
     """kgraph: a knowledge graph of political actors and their positions.
 
     \b
@@ -49,6 +56,25 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     from .project import find_project
 
     ctx.obj = find_project(project)
+    ctx.meta["kgraph.store"] = store
+    ctx.meta["kgraph.timeout"] = timeout
+
+
+def _backend(project):
+    """The store chosen with --store (memory by default)."""
+    from .store import open_store
+
+    ctx = click.get_current_context()
+    return open_store(ctx.meta.get("kgraph.store"), project, ctx.meta.get("kgraph.timeout"))
+
+
+def _dataset(project, data_paths=()):
+    """The data to work on: files given with --data, else the chosen store."""
+    if data_paths:
+        from .summary import load_project
+
+        return load_project(list(data_paths), project)[0]
+    return _backend(project).dataset()
 
 
 @cli.command()
@@ -97,10 +123,15 @@ def validate(
     from .validation import validate as run
     from .validation import validate_changes
 
+    backend = _backend(project)
     if changed_since is not None:
         if paths:
             raise click.UsageError("give either PATHS or --changed-since, not both")
         report = validate_changes(changed_since, project=project, shapes=shapes, strict=strict)
+    elif not paths and backend.name != "memory":
+        from .validation import check_dataset
+
+        report = check_dataset(backend.validation_dataset(), project=project, shapes=shapes, strict=strict)
     else:
         report = run(
             list(paths), project=project, shapes=shapes, allow_empty=allow_empty, strict=strict,
@@ -118,7 +149,12 @@ def stats(project, paths: tuple[Path, ...], fmt: str) -> None:
     """Show what the graph holds: named graphs, files, and things of each kind."""
     from .summary import load_project, summarize
 
-    dataset, data_graphs = load_project(list(paths), project)
+    if paths or _backend(project).name == "memory":
+        dataset, data_graphs = load_project(list(paths), project)
+    else:
+        dataset = _backend(project).dataset()
+        ontology = {f.path.resolve() for f in dataset.files if f.path.resolve() in {p.resolve() for p in project.ontology_files()}}
+        data_graphs = [g for g in dataset.graphs if dataset.file_of_graph(g).path.resolve() not in ontology]
     summary = summarize(dataset, data_graphs)
     if fmt == "json":
         import json
@@ -201,10 +237,9 @@ def query(
     if not query:
         raise click.UsageError("name a saved query or a .rq file (kgraph query --list shows them)")
     from .querying import find_query, run_query
-    from .summary import load_project
 
     saved = find_query(query, project)
-    dataset, _ = load_project(list(data_paths), project)
+    dataset = _dataset(project, data_paths)
     result = run_query(dataset, saved, _parse_params(params), engine=engine, allow_service=allow_service)
     if fmt is None:
         fmt = "turtle" if result.kind == "graph" else ("table" if output is None and sys.stdout.isatty() else "csv")
@@ -319,6 +354,76 @@ def new_article(project, title, text_path, url, published, slug) -> None:
     click.echo(f"next: encode the article, then run kgraph validate {_relative(created.article)}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def load(project, paths: tuple[Path, ...]) -> None:
+    """Load files (default: data/, and always the ontology) into the store.
+
+    Each file goes into its own named graph, replacing the graph atomically:
+    on disk in one transaction, on a server through a staging graph that one
+    update moves onto the target. A file whose content is unchanged since it
+    was last loaded is skipped (its SHA-256 is kept in the store).
+    """
+    backend = _backend(project)
+    from rich.progress import Progress
+
+    files = backend._files(list(paths))
+    with Progress(disable=not sys.stderr.isatty(), transient=True, console=_console_err()) as progress:
+        task = progress.add_task(f"loading into {backend.name}", total=len(files))
+        report = backend.load(list(paths), progress=lambda path: progress.advance(task))
+    click.echo(f"{backend.name} store: loaded {len(report.loaded)} file{'s' if len(report.loaded) != 1 else ''} "
+               f"({report.triples} triples), {len(report.unchanged)} unchanged")
+
+
+def _console_err():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates (read-only by default).")
+@click.pass_obj
+def serve(project, host: str, port: int, writable: bool) -> None:
+    """Serve the data as a SPARQL 1.1 endpoint (the Oxigraph server).
+
+    Loads data/ and the ontology into the on-disk store given with --store
+    (or a temporary one), then runs the oxigraph server on HOST:PORT with the
+    default graph as the union of the named graphs. Stop it with Ctrl-C.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    from .store import DiskBackend
+
+    backend = _backend(project)
+    if backend.name == "remote":
+        raise click.UsageError("kgraph serve serves a local store; --store is a server already")
+    location = Path(backend.path) if backend.name == "disk" else Path(tempfile.mkdtemp(prefix="kgraph-store-"))
+    disk = backend if backend.name == "disk" else DiskBackend(project, location)
+    report = disk.load()
+    disk.close()
+    del disk, backend
+    import gc
+
+    gc.collect()
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        raise click.UsageError("the oxigraph server is not installed (pip install oxigraph)")
+    command = [binary, "serve" if writable else "serve-read-only", "--location", str(location),
+               "--bind", f"{host}:{port}", "--union-default-graph"]
+    click.echo(f"loaded {len(report.loaded)} files ({len(report.unchanged)} unchanged) into {location}")
+    click.echo(f"SPARQL endpoint: http://{host}:{port}/query{' (updates: /update)' if writable else ' (read-only)'}")
+    try:
+        sys.exit(subprocess.call(command))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
 def projection_options(command):
     """The options every network command shares (name, level, normalisation, window, data)."""
     from .networks import LEVELS, NORMALIZATIONS
@@ -341,9 +446,8 @@ def projection_options(command):
 
 def _build_network(project, network, level, normalization, start, end, data_paths):
     from .networks import network as build
-    from .summary import load_project
 
-    dataset, _ = load_project(list(data_paths), project)
+    dataset = _dataset(project, data_paths)
     return build(network, dataset, project=project, level=level, normalization=normalization, start=start, end=end)
 
 
@@ -488,10 +592,8 @@ def export(project, network, output, fmt, rdf, level, normalization, start, end,
         if network or output:
             raise click.UsageError("--rdf dumps the whole graph; give no NETWORK or -o with it")
         from .rdf_dump import dump_rdf
-        from .summary import load_project
 
-        dataset, _ = load_project(list(data_paths), project)
-        written = dump_rdf(dataset, rdf)
+        written = dump_rdf(_dataset(project, data_paths), rdf)
         click.echo(f"wrote {rdf} ({written} quads)")
         return
     if not network or output is None:

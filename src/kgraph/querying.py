@@ -79,14 +79,17 @@ def _iri(value: str) -> ox.NamedNode:
     return ox.NamedNode(text)  # raises ValueError for an invalid IRI
 
 
+_BY_LABEL = (
+    "SELECT DISTINCT ?thing WHERE { ?thing <%s>|<%s>|<%s> ?name . FILTER(isIRI(?thing) && LCASE(STR(?name)) = LCASE(?wanted)) }"
+    % _LABELS
+)
+
+
 def _by_label(value: str, dataset: Dataset) -> ox.NamedNode:
-    wanted = value.strip().casefold()
+    text = prepare(_BY_LABEL, {"wanted": ox.Literal(value.strip())})
     found: dict[str, ox.NamedNode] = {}
-    for predicate in _LABELS:
-        for quad in dataset.store.quads_for_pattern(None, ox.NamedNode(predicate), None):
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                if quad.object.value.casefold() == wanted:
-                    found[quad.subject.value] = quad.subject
+    for row in dataset.query(text):
+        found[row["thing"].value] = row["thing"]
     if not found:
         raise ValueError("no IRI, prefixed name or label of anything in the graph")
     if len(found) > 1:
@@ -229,7 +232,7 @@ def _run_oxigraph(dataset: Dataset, text: str, query: SavedQuery) -> QueryResult
         raise QueryError(f"{_where(query)}: the query failed: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
+    if isinstance(answer, (ox.QueryTriples, list)):
         return QueryResult("graph", triples=list(answer))
     variables = [v.value for v in answer.variables]
     rows = [tuple(solution[v] for v in variables) for solution in answer]

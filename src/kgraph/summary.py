@@ -17,6 +17,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?g ?class ?thing WHERE { GRAPH ?g { ?thing a ?class } }
 """
 
+_GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
 _CLASS_LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -77,13 +79,13 @@ def summarize(dataset: Dataset, data_graphs: Sequence[str] | None = None) -> Sum
     """Count the triples of each data graph and the instances of each class in them."""
     graphs = list(data_graphs) if data_graphs is not None else dataset.graphs
     summary = Summary()
+    sizes = {graph_key(row["g"]): int(row["n"].value) for row in dataset.query(_GRAPH_SIZES, use_default_graph_as_union=False)}
     for graph in graphs:
         source = dataset.file_of_graph(graph)
-        count = sum(1 for _ in dataset.quads([graph]))
-        summary.graphs.append(GraphCount(graph, source.path if source else Path("-"), count))
+        summary.graphs.append(GraphCount(graph, source.path if source else Path("-"), sizes.get(graph, 0)))
     wanted = set(graphs)
     members: dict[str, set] = {}
-    for row in dataset.store.query(_CLASS_COUNTS):
+    for row in dataset.query(_CLASS_COUNTS, use_default_graph_as_union=False):
         if graph_key(row["g"]) in wanted:
             members.setdefault(row["class"].value, set()).add(row["thing"])
     labels = {row["class"].value: row["label"].value for row in dataset.query(_CLASS_LABELS)}

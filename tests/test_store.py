@@ -1,0 +1,370 @@
+"""Stores: memory, on-disk and a real Oxigraph server on loopback give the same
+answers; loads are atomic and skip unchanged files; faults leave data intact."""
+
+from __future__ import annotations
+
+import collections
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from kgraph.export import to_gexf
+from kgraph.networks import PROJECTIONS, network
+from kgraph.project import find_project
+from kgraph.queries import read_queries
+from kgraph.querying import run_query
+from kgraph.store import DiskBackend, MemoryBackend, RemoteBackend, StoreError
+
+from conftest import ROOT
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+ARTICLE = "https://w3id.org/kgraph/graph/articles/baku-stepanakert-contacts-opinion"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OxigraphServer:
+    """A real Oxigraph server on a free loopback port, stopped by stop()."""
+
+    def __init__(self, location: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the oxigraph server did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def backends(project, server, tmp_path_factory):
+    disk = DiskBackend(project, tmp_path_factory.mktemp("disk") / "store")
+    remote = RemoteBackend(project, f"{server.url}/query")
+    for backend in (disk, remote):
+        report = backend.load()
+        assert len(report.loaded) == 7
+    return {"memory": MemoryBackend(project), "disk": disk, "remote": remote}
+
+
+@pytest.fixture(scope="module")
+def datasets(backends):
+    return {name: backend.dataset() for name, backend in backends.items()}
+
+
+def _params(name):
+    return {"actor-profile": {"actor": "Baku"}, "stances": {"actor": "NK"}}.get(name, {})
+
+
+@pytest.mark.parametrize("backend", ["disk", "remote"])
+@pytest.mark.parametrize("query", [q.name for q in read_queries(ROOT / "queries")])
+def test_saved_queries_answer_the_same_on_every_backend(datasets, backend, query):
+    from kgraph.querying import find_query
+
+    saved = find_query(query, find_project(ROOT))
+    expected = run_query(datasets["memory"], saved, _params(query))
+    found = run_query(datasets[backend], saved, _params(query))
+    assert found.variables == expected.variables
+    assert len(found.rows) > 0
+    assert collections.Counter(found.rows) == collections.Counter(expected.rows)
+
+
+@pytest.mark.parametrize("backend", ["disk", "remote"])
+@pytest.mark.parametrize("name", list(PROJECTIONS))
+def test_networks_and_exports_are_the_same_on_every_backend(datasets, project, backend, name):
+    expected = network(name, datasets["memory"], project=project, level="polity")
+    found = network(name, datasets[backend], project=project, level="polity")
+    assert dict(found.nodes(data=True)) == dict(expected.nodes(data=True))
+    def ties(G):
+        return {((u, v) if G.is_directed() else frozenset((u, v))): d for u, v, d in G.edges(data=True)}
+
+    assert ties(found) == ties(expected)
+    import io
+
+    a, b = nx.read_gexf(io.BytesIO(to_gexf(found))), nx.read_gexf(io.BytesIO(to_gexf(expected)))
+    assert set(ties(a)) == set(ties(b)) and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+
+
+@pytest.mark.parametrize("backend", ["disk", "remote"])
+def test_validation_is_the_same_on_every_backend(backends, project, backend):
+    from kgraph.validation import check_dataset
+
+    report = check_dataset(backends[backend].validation_dataset(), project=project)
+    assert report.conforms and report.violations == []
+    assert report.triples == 959
+    assert {p.name for p in report.files} == {"baku-stepanakert-contacts-opinion.trig", "actors.ttl", "issues.ttl", "places.ttl", "posts.ttl"}
+
+
+@pytest.mark.parametrize("backend", ["disk", "remote"])
+def test_loading_unchanged_files_is_a_no_op(backends, backend):
+    report = backends[backend].load()
+    assert report.loaded == [] and len(report.unchanged) == 7
+
+
+def test_cli_on_each_store(run, server, tmp_path):
+    disk = tmp_path / "store"
+    for store in (str(disk), f"{server.url}/query"):
+        loaded = run("--store", store, "load")
+        assert loaded.exit_code == 0, loaded.output
+        out = run("--store", store, "query", "who-mediates-whom", "--format", "csv")
+        assert out.exit_code == 0 and out.stdout.count("\n") == 3
+        assert run("--store", store, "validate").exit_code == 0
+        assert "liaison" in run("--store", store, "analyze", "mediation", "--format", "csv").stdout
+
+
+# -- faults -----------------------------------------------------------------------------
+
+
+def _graph_size(url: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    data = urllib.request.urlopen(
+        urllib.request.Request(f"{url}/query", data=urllib.parse.urlencode({"query": query}).encode(),
+                               headers={"Accept": "application/sparql-results+json"}), timeout=10).read()
+    return int(next(iter(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)))["n"].value)
+
+
+class FaultyProxy:
+    """A loopback HTTP proxy in front of the server that misbehaves on purpose:
+    mode "500" answers the Nth request with an error, "cut" sends only half of
+    the Nth response, "slow" answers it after a delay."""
+
+    def __init__(self, upstream: str, mode: str, nth: int, delay: float = 3.0) -> None:
+        self.upstream, self.mode, self.nth, self.delay = upstream, mode, nth, delay
+        self.count = 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                proxy.count += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.count == proxy.nth and proxy.mode == "500":
+                    message = b"store exploded"
+                    self.send_response(500)
+                    self.send_header("Content-Length", str(len(message)))
+                    self.end_headers()
+                    self.wfile.write(message)
+                    return
+                if proxy.count == proxy.nth and proxy.mode == "slow":
+                    time.sleep(proxy.delay)
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+                request = urllib.request.Request(proxy.upstream + self.path, data=body or None, headers=headers,
+                                                 method=self.command)
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        status, data, kind = response.status, response.read(), response.headers.get("Content-Type", "")
+                except urllib.error.HTTPError as exc:
+                    status, data, kind = exc.code, exc.read(), "text/plain"
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if proxy.count == proxy.nth and proxy.mode == "cut":
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(data)
+
+            do_GET = do_POST = _forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def loaded_server(project, tmp_path):
+    server = OxigraphServer(tmp_path / "oxigraph")
+    RemoteBackend(project, f"{server.url}/query").load()
+    yield server
+    server.stop()
+
+
+def _changed_project(tmp_path) -> tuple:
+    """A copy of the project whose article has one more statement."""
+    root = tmp_path / "changed"
+    for folder in ("ontology", "queries", "data"):
+        shutil.copytree(ROOT / folder, root / folder)
+    article = root / "data" / "articles" / "baku-stepanakert-contacts-opinion.trig"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace('    oa:exact "encouraging"', '    oa:exact "encouraging"'), encoding="utf-8")
+    extra = "".join(
+        f'<https://w3id.org/kgraph/excerpt/padding/{i}> <http://www.w3.org/2000/01/rdf-schema#comment> "padding {i}" .\n'
+        for i in range(500)
+    )
+    article.write_text(text.rstrip().removesuffix("}") + extra + "}\n", encoding="utf-8")
+    return find_project(root), article
+
+
+@pytest.mark.parametrize("mode, nth", [("500", 3), ("500", 7), ("cut", 1)])
+def test_a_failing_server_leaves_the_target_graph_as_it_was(loaded_server, tmp_path, mode, nth):
+    before = _graph_size(loaded_server.url, ARTICLE)
+    project, _ = _changed_project(tmp_path)
+    proxy = FaultyProxy(loaded_server.url, mode, nth)
+    try:
+        backend = RemoteBackend(project, f"{proxy.url}/query")
+        backend.chunk = 100  # several requests per file
+        with pytest.raises(StoreError) as caught:
+            backend.load()
+        assert ("HTTP 500" in str(caught.value) and "store exploded" in str(caught.value)) or "cut short" in str(caught.value) or "failed" in str(caught.value)
+    finally:
+        proxy.close()
+    assert _graph_size(loaded_server.url, ARTICLE) == before
+    # and the load succeeds once the server behaves
+    RemoteBackend(project, f"{loaded_server.url}/query").load()
+    assert _graph_size(loaded_server.url, ARTICLE) == before + 500
+
+
+def test_a_slow_server_times_out(loaded_server, project):
+    proxy = FaultyProxy(loaded_server.url, "slow", 1, delay=3)
+    try:
+        backend = RemoteBackend(project, f"{proxy.url}/query", timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="no answer within 0.5 s"):
+            backend.dataset()
+        assert time.monotonic() - started < 3
+    finally:
+        proxy.close()
+
+
+def test_a_stopped_server_gives_a_clear_error(project, tmp_path, run):
+    server = OxigraphServer(tmp_path / "gone")
+    url = f"{server.url}/query"
+    server.stop()
+    with pytest.raises(StoreError, match="cannot connect"):
+        RemoteBackend(project, url).dataset()
+    out = run("--store", url, "query", "posts")
+    assert out.exit_code == 2 and "cannot connect" in out.stderr
+
+
+def test_http_errors_carry_the_servers_message(loaded_server, project):
+    backend = RemoteBackend(project, f"{loaded_server.url}/query")
+    with pytest.raises(StoreError, match=r"HTTP 400 .*"):
+        backend.query("SELECT WHERE {")
+
+
+def test_a_store_path_that_is_a_file_is_refused(run, tmp_path):
+    path = tmp_path / "not-a-store"
+    path.write_text("x")
+    out = run("--store", path, "load")
+    assert out.exit_code == 2 and "not a store folder" in out.stderr
+
+
+KILL_SCRIPT = """
+import sys
+from kgraph.project import find_project
+from kgraph.store import DiskBackend
+backend = DiskBackend(find_project(sys.argv[1]), sys.argv[2])
+print("ready", flush=True)
+backend.load([sys.argv[3]])
+"""
+
+
+def test_kill_9_during_a_load_leaves_the_old_or_the_new_graph(project, tmp_path):
+    store = tmp_path / "store"
+    data = tmp_path / "data"
+    data.mkdir()
+    big = data / "big.ttl"
+    old = "".join(f"<http://example.org/s{i}> <http://example.org/p> {i} .\n" for i in range(20_000))
+    new = "".join(f"<http://example.org/s{i}> <http://example.org/q> {i} .\n" for i in range(120_000))
+    big.write_text(old)
+    first = DiskBackend(project, store)
+    first.load([big])
+    first.close()
+    del first
+    import gc
+
+    gc.collect()
+    graph = big.resolve().as_uri()
+    big.write_text(new)
+    outcomes = set()
+    for delay in (0.2, 0.6, 1.0, 1.6):
+        process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(ROOT), str(store), str(big)],
+                                   stdout=subprocess.PIPE, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        assert process.stdout.readline() == b"ready\n"
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        reopened = ox.Store(str(store))
+        quads = list(reopened.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        predicates = frozenset(q.predicate.value for q in quads)
+        assert (len(quads), predicates) in {(20_000, frozenset({"http://example.org/p"})), (120_000, frozenset({"http://example.org/q"}))}
+        outcomes.add(len(quads))
+        del reopened
+        if len(quads) == 120_000:
+            break
+    assert outcomes  # at least one kill landed; each left a whole graph
+
+
+def test_kgraph_serve_answers_queries_read_only(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kgraph.cli", "--project", str(ROOT), "--store", str(tmp_path / "served"),
+         "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, process.stderr.read() if process.poll() is not None else "server did not start"
+                time.sleep(0.2)
+        assert _graph_size(url, ARTICLE) == 764
+        request = urllib.request.Request(f"{url}/update", data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=5)
+        assert _graph_size(url, ARTICLE) == 764
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            out, _ = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, _ = process.communicate()
+    assert f"SPARQL endpoint: http://127.0.0.1:{port}/query (read-only)" in out
