@@ -138,3 +138,12 @@ def test_stats_shows_graphs_and_classes(run):
     assert table.exit_code == 0
     assert "graph:articles/baku-stepanakert-contacts-opinion" in table.stdout
     assert "kg:Meeting" in table.stdout
+
+
+def test_the_command_line_starts_without_heavy_imports():
+    import subprocess
+    import sys
+
+    code = "import sys, kgraph.cli; print(sorted(m for m in ('networkx', 'rdflib', 'pyshacl', 'matplotlib', 'pyoxigraph') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from .choices import LEVELS, NORMALIZATIONS
+
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
@@ -426,7 +428,6 @@ def serve(project, host: str, port: int, writable: bool) -> None:
 
 def projection_options(command):
     """The options every network command shares (name, level, normalisation, window, data)."""
-    from .networks import LEVELS, NORMALIZATIONS
 
     options = [
         click.argument("network"),
@@ -572,8 +573,8 @@ def plot(project, network, level, normalization, start, end, data_paths, output,
 @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv"]), help="Default: from the extension.")
 @click.option("--rdf", type=click.Path(dir_okay=False, path_type=Path),
               help="Dump the graph itself instead: FILE.trig or FILE.nq (one graph per article) or FILE.ttl (merged).")
-@click.option("--level", type=click.Choice(["person", "organization", "polity"]), default="person", show_default=True)
-@click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine"]), default="none", show_default=True)
+@click.option("--level", type=click.Choice(LEVELS), default="person", show_default=True)
+@click.option("--normalization", type=click.Choice(NORMALIZATIONS), default="none", show_default=True)
 @click.option("--start", metavar="YYYY-MM-DD")
 @click.option("--end", metavar="YYYY-MM-DD")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to use (default: data/).")

@@ -49,8 +49,7 @@ from .queries import read_query
 
 __all__ = ["PROJECTIONS", "LEVELS", "NORMALIZATIONS", "Projection", "network", "NetworkError"]
 
-LEVELS = ("person", "organization", "polity")
-NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
+from .choices import LEVELS, NORMALIZATIONS  # noqa: E402  (re-exported)
 
 _KG = "https://w3id.org/kgraph/ontology#"
 
