@@ -68,6 +68,14 @@ class Dataset:
         for graph in source.graphs:
             self._graph_file[graph] = source
 
+    def load_file(self, source: SourceFile, data: bytes, format: ox.RdfFormat, to_graph: ox.NamedNode, base_iri: str) -> None:
+        """Store a file that has already been checked (see :func:`kgraph.loader.scan_file`),
+        parsed again by the engine itself."""
+        self.store.load(data, format=format, to_graph=to_graph, base_iri=base_iri)
+        self.files.append(source)
+        for graph in source.graphs:
+            self._graph_file[graph] = source
+
     def __len__(self) -> int:
         return len(self.store)
 

@@ -8,6 +8,7 @@ anything from it is stored, so a syntax error leaves nothing half-loaded.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from .dataset import Dataset, SourceFile, graph_key
 from .errors import EmptyInputError, EncodingError, GraphConflictError, InputError, RDFSyntaxError
 from .namespaces import GRAPH
 
-__all__ = ["FORMATS", "collect_files", "parse_file", "graph_name_for", "load"]
+__all__ = ["FORMATS", "collect_files", "parse_file", "scan_file", "graph_name_for", "load"]
 
 #: File extensions kgraph reads, and the pyoxigraph format of each.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -103,12 +104,17 @@ def graph_name_for(path: Path, data_dir: Path | None = None) -> str:
     resolved = path.resolve()
     if data_dir is not None:
         try:
-            relative = resolved.relative_to(Path(data_dir).resolve())
+            relative = resolved.relative_to(_resolved(str(data_dir)))
         except ValueError:
             pass
         else:
             return GRAPH + relative.with_suffix("").as_posix()
     return resolved.as_uri()
+
+
+@lru_cache(maxsize=32)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def _check_bytes(path: Path, data: bytes) -> None:
@@ -142,6 +148,47 @@ def _syntax_error(path: Path, exc: SyntaxError) -> RDFSyntaxError:
     return RDFSyntaxError(path, line, column, message)
 
 
+def _open(path: Path, data_dir: Path | None):
+    """Read and check a file's bytes; return them with its format, the graph
+    that triples outside any graph declaration go to, and its base IRI."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"unknown RDF format '{path.suffix}'", path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+    _check_bytes(path, data)
+    resolved = path.resolve()
+    return data, fmt, ox.NamedNode(graph_name_for(resolved, data_dir)), resolved.as_uri()
+
+
+def _parser(base_iri: str, data: bytes, fmt: ox.RdfFormat):
+    return ox.parse(
+        data,
+        format=fmt,
+        base_iri=base_iri,
+        rename_blank_nodes=True,
+        without_named_graphs=fmt not in _DATASET_FORMATS,
+    )
+
+
+def _parsing(path: Path, iterate):
+    """Run ``iterate`` and turn the parser's errors into kgraph's."""
+    try:
+        return iterate()
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from None
+    except ValueError as exc:  # e.g. an invalid JSON-LD document
+        raise RDFSyntaxError(path, None, None, str(exc)) from None
+
+
+def _check_not_empty(path: Path, data: bytes, count: int, allow_empty: bool) -> None:
+    if not count and not allow_empty:
+        what = "empty file" if not data.strip() else "no RDF statements in file"
+        raise EmptyInputError(f"{what} (nothing to validate)", path)
+
+
 def parse_file(
     path: str | Path,
     *,
@@ -166,37 +213,53 @@ def parse_file(
         The file holds no triple (unless ``allow_empty``).
     """
     path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"unknown RDF format '{path.suffix}'", path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
-    _check_bytes(path, data)
-    default_graph = ox.NamedNode(graph_name_for(path, data_dir))
-    parser = ox.parse(
-        data,
-        format=fmt,
-        base_iri=path.resolve().as_uri(),
-        rename_blank_nodes=True,
-        without_named_graphs=fmt not in _DATASET_FORMATS,
-    )
-    try:
-        quads = [
-            q if not isinstance(q.graph_name, ox.DefaultGraph)
-            else ox.Quad(q.subject, q.predicate, q.object, default_graph)
-            for q in parser
-        ]
-    except SyntaxError as exc:
-        raise _syntax_error(path, exc) from None
-    except ValueError as exc:  # e.g. an invalid JSON-LD document
-        raise RDFSyntaxError(path, None, None, str(exc)) from None
-    if not quads and not allow_empty:
-        what = "empty file" if not data.strip() else "no RDF statements in file"
-        raise EmptyInputError(f"{what} (nothing to validate)", path)
+    data, fmt, default_graph, base_iri = _open(path, data_dir)
+    parser = _parser(base_iri, data, fmt)
+    quads = _parsing(path, lambda: [
+        q if not isinstance(q.graph_name, ox.DefaultGraph)
+        else ox.Quad(q.subject, q.predicate, q.object, default_graph)
+        for q in parser
+    ])
+    _check_not_empty(path, data, len(quads), allow_empty)
     graphs = tuple(dict.fromkeys(graph_key(q.graph_name) for q in quads)) or (default_graph.value,)
     return ParsedFile(path, fmt, quads, dict(parser.prefixes), graphs)
+
+
+@dataclass
+class ScannedFile:
+    """A file checked by a full strict parse, ready to be loaded by the engine."""
+
+    path: Path
+    format: ox.RdfFormat
+    data: bytes
+    default_graph: ox.NamedNode
+    base_iri: str
+    triples: int
+    prefixes: dict[str, str]
+    graphs: tuple[str, ...]
+
+
+def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bool = False) -> ScannedFile:
+    """Parse a file strictly, keeping only what loading needs: its graphs,
+    its size and its prefixes (the quads themselves are not kept)."""
+    path = Path(path)
+    data, fmt, default_graph, base_iri = _open(path, data_dir)
+    parser = _parser(base_iri, data, fmt)
+
+    def graph_names():
+        names: dict = {}
+        count = 0
+        for quad in parser:
+            names[quad.graph_name] = None
+            count += 1
+        return names, count
+
+    names, count = _parsing(path, graph_names)
+    _check_not_empty(path, data, count, allow_empty)
+    graphs = tuple(dict.fromkeys(
+        default_graph.value if isinstance(g, ox.DefaultGraph) else graph_key(g) for g in names
+    )) or (default_graph.value,)
+    return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs)
 
 
 def load(
@@ -220,10 +283,12 @@ def load(
         Two files fill the same named graph.
     """
     files = collect_files(paths)
-    parsed = [parse_file(p, data_dir=data_dir, allow_empty=allow_empty) for p in files]
+    # First every file is parsed strictly (only its graph names are kept), then
+    # the engine loads them: nothing is stored unless every file is valid.
+    scanned = [scan_file(p, data_dir=data_dir, allow_empty=allow_empty) for p in files]
     target = dataset if dataset is not None else Dataset()
     owners = {g: f.path for f in target.files for g in f.graphs}
-    for item in parsed:
+    for item in scanned:
         for graph in item.graphs:
             if graph in owners:
                 raise GraphConflictError(
@@ -232,9 +297,9 @@ def load(
                     item.path,
                 )
             owners[graph] = item.path
-    for item in parsed:
-        target.add(
-            SourceFile(item.path, item.format.name, item.graphs, len(item.quads), item.prefixes),
-            item.quads,
+    for item in scanned:
+        target.load_file(
+            SourceFile(item.path, item.format.name, item.graphs, item.triples, item.prefixes),
+            item.data, item.format, item.default_graph, item.base_iri,
         )
     return target
