@@ -190,3 +190,22 @@ def test_mediator_acting_for_a_party_is_caught(world_project, tmp_path):
     found = [v for v in report.violations if v.source == "check:mediator-is-party"]
     assert [v.focus for v in found] == ["<https://w3id.org/kgraph/event/meeting>"]
     assert "Broker" in found[0].message
+
+
+def _key(v):
+    return (v.severity, v.focus, v.path, v.value, v.source, v.component, v.message, v.file, v.line)
+
+
+@pytest.mark.parametrize("shape", sorted(CASES))
+def test_both_shacl_engines_report_the_same(shape, world_project, tmp_path):
+    path = _mutated_world(tmp_path, *CASES[shape])
+    rust = validate([path], project=world_project, engine="shacl")
+    reference = validate([path], project=world_project, engine="pyshacl")
+    assert sorted(map(_key, rust.violations), key=str) == sorted(map(_key, reference.violations), key=str)
+
+
+def test_both_engines_agree_on_the_shipped_data_and_the_w3c_world(project, world_project):
+    for paths, proj in ((None, project), ([WORLD], world_project)):
+        rust = validate(paths, project=proj, engine="shacl", strict=True)
+        reference = validate(paths, project=proj, engine="pyshacl", strict=True)
+        assert rust.violations == reference.violations == []

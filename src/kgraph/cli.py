@@ -96,13 +96,17 @@ def _dataset(project, data_paths=()):
     help="Do not add data/registry/ when validating single files from data/.",
 )
 @click.option(
+    "--shacl-engine", type=click.Choice(["shacl", "pyshacl"]), default="shacl", show_default=True,
+    help="SHACL engine: shacl (Rust, fast) or pyshacl (the reference); both report the same results.",
+)
+@click.option(
     "--changed-since", metavar="REF",
     help="Validate only the data files changed since this git revision (with the registry entries they use).",
 )
 @click.pass_obj
 def validate(
     project, paths: tuple[Path, ...], fmt: str, shapes: Path | None, strict: bool, allow_empty: bool,
-    no_registry: bool, changed_since: str | None,
+    no_registry: bool, shacl_engine: str, changed_since: str | None,
 ) -> None:
     """Validate RDF files: strict parsing, SHACL shapes, SPARQL checks.
 
@@ -129,15 +133,16 @@ def validate(
     if changed_since is not None:
         if paths:
             raise click.UsageError("give either PATHS or --changed-since, not both")
-        report = validate_changes(changed_since, project=project, shapes=shapes, strict=strict)
+        report = validate_changes(changed_since, project=project, shapes=shapes, strict=strict, engine=shacl_engine)
     elif not paths and backend.name != "memory":
         from .validation import check_dataset
 
-        report = check_dataset(backend.validation_dataset(), project=project, shapes=shapes, strict=strict)
+        report = check_dataset(backend.validation_dataset(), project=project, shapes=shapes, strict=strict,
+                               engine=shacl_engine)
     else:
         report = run(
             list(paths), project=project, shapes=shapes, allow_empty=allow_empty, strict=strict,
-            with_registry=not no_registry,
+            with_registry=not no_registry, engine=shacl_engine,
         )
     click.echo(render(report, fmt, relative_to=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)

@@ -100,6 +100,7 @@ def validate(
     allow_empty: bool = False,
     strict: bool = False,
     with_registry: bool = True,
+    engine: str = "shacl",
 ) -> ValidationReport:
     """Validate RDF files against the project's shapes and checks.
 
@@ -122,6 +123,10 @@ def validate(
         When a path lies inside the project's ``data/`` folder, validate the
         shared registries (``data/registry/``) with it, since articles refer
         to the actors, places, posts and issues described there.
+    engine
+        ``"shacl"`` (default): the Rust SHACL engine from PyPI ``shacl``;
+        ``"pyshacl"``: pySHACL, the reference. Both give the same results on
+        every shape (a test checks it); the Rust engine is far faster.
 
     Returns
     -------
@@ -138,7 +143,7 @@ def validate(
     if with_registry:
         paths = _with_registry(paths, project)
     dataset = load(paths, data_dir=project.data_dir, allow_empty=allow_empty)
-    return check_dataset(dataset, project=project, shapes=shapes, checks=checks, strict=strict)
+    return check_dataset(dataset, project=project, shapes=shapes, checks=checks, strict=strict, engine=engine)
 
 
 def validate_changes(
@@ -147,6 +152,7 @@ def validate_changes(
     project: Project | None = None,
     shapes: str | Path | None = None,
     strict: bool = False,
+    engine: str = "shacl",
 ) -> ValidationReport:
     """Validate only the data files changed since git revision ``ref``, with
     the registry context they need (see :mod:`kgraph.changes`)."""
@@ -156,7 +162,7 @@ def validate_changes(
     dataset, changes = load_changes(project, ref)
     if not changes:
         return ValidationReport(strict=strict, notes=[f"no data file changed since {ref}"])
-    return check_dataset(dataset, project=project, shapes=shapes, strict=strict)
+    return check_dataset(dataset, project=project, shapes=shapes, strict=strict, engine=engine)
 
 
 def check_dataset(
@@ -166,6 +172,7 @@ def check_dataset(
     shapes: str | Path | None = None,
     checks: Sequence[SavedQuery] | None = None,
     strict: bool = False,
+    engine: str = "shacl",
 ) -> ValidationReport:
     """Validate data already loaded into ``dataset`` (every graph in it is
     data); the project's ontology is added to it for the checks."""
@@ -183,7 +190,13 @@ def check_dataset(
     data_sources = [f for f in dataset.files if f.graphs[0] in data_graph_set]
     report = ValidationReport(files=[f.path for f in data_sources], strict=strict, checks=len(checks))
     report.triples = sum(1 for _ in dataset.quads(data_graphs))
-    results = _run_shacl(dataset, data_graphs, schema_graphs, shapes_quads, report)
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r}; choose {' or '.join(ENGINES)}")
+    results = None
+    if engine == "shacl":
+        results = _run_shacl_fast(dataset, shapes_path, shapes_quads, report)
+    if results is None:
+        results = _run_shacl(dataset, data_graphs, schema_graphs, shapes_quads, report)
     # The checks see the data and the ontology together.
     results += _run_checks(dataset, checks, project)
     report.violations = sorted(
@@ -203,6 +216,49 @@ def _with_registry(paths: list, project: Project) -> list:
     inside = any(p == data_dir or data_dir in p.parents for p in resolved)
     covered = any(p == registry.resolve() or p in registry.resolve().parents for p in resolved)
     return paths + [registry] if inside and not covered else paths
+
+
+#: SHACL engines kgraph can validate with.
+ENGINES = ("shacl", "pyshacl")
+
+
+def _run_shacl_fast(dataset: Dataset, shapes_path: Path, shapes_quads, report: ValidationReport) -> list[Violation] | None:
+    """SHACL with the Rust engine (PyPI ``shacl``) over the data and the
+    ontology as one graph. Returns ``None`` when it cannot read the data
+    (RDF 1.2 terms), so that pySHACL takes over."""
+    import shacl
+
+    report.shapes = _count_shapes(shapes_quads)
+    try:
+        shapes = shacl.Shapes.from_text(
+            ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in shapes_quads],
+                         format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
+            format="ntriples",
+        )
+        outcome = shapes.validate_text(dataset.store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+    except (ValueError, SyntaxError, RuntimeError, OSError):
+        return None
+    violations = []
+    for result in outcome.results:
+        path = result.path
+        if path and path.startswith("(") and path.endswith(")") and "/" in path:
+            path = path[1:-1]
+        violations.append(Violation(
+            severity=str(result.severity).lower(),
+            message=result.message or "constraint not met",
+            focus=result.focus_node,
+            path=path or None,
+            value=result.value,
+            source=result.source_shape,
+            component=result.component,
+        ))
+    return violations
+
+
+def _count_shapes(shapes_quads) -> int:
+    kinds = {_SH + "NodeShape", _SH + "PropertyShape"}
+    return len({q.subject for q in shapes_quads
+                if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and q.object.value in kinds})
 
 
 def _run_shacl(
