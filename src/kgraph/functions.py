@@ -29,7 +29,7 @@ def check_functions(root: Path) -> dict:
     """The extension functions, reading files relative to the project ``root``."""
     root = Path(root).resolve()
 
-    @lru_cache(maxsize=256)
+    @lru_cache(maxsize=None)
     def read(name: str) -> bytes | None:
         path = (root / name).resolve()
         if root not in path.parents or not path.is_file():
@@ -39,7 +39,7 @@ def check_functions(root: Path) -> dict:
         except OSError:
             return None
 
-    @lru_cache(maxsize=256)
+    @lru_cache(maxsize=None)
     def text(name: str) -> str | None:
         data = read(name)
         if data is None:
