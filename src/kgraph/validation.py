@@ -276,10 +276,7 @@ def _run_shacl(
     report.unchecked_triples = converted.skipped
     shapes_graph = to_rdflib_graph(shapes_quads).graph
     sh = rdflib.Namespace(_SH)
-    report.shapes = sum(
-        1 for s in set(shapes_graph.subjects(rdflib.RDF.type, sh.NodeShape))
-        | set(shapes_graph.subjects(rdflib.RDF.type, sh.PropertyShape))
-    )
+    report.shapes = _count_shapes(shapes_quads)
     _conforms, results_graph, _text = pyshacl.validate(
         converted.graph,
         shacl_graph=shapes_graph,
