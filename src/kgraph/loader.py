@@ -135,6 +135,21 @@ def _check_bytes(path: Path, data: bytes) -> None:
         ) from None
 
 
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+def _refuse_entities(path: Path, data: bytes) -> None:
+    """XML entity declarations can expand without bound ("billion laughs") or
+    point at other files; RDF data has no need of them."""
+    match = _ENTITY.search(data)
+    if match:
+        before = data[: match.start()]
+        line = before.count(b"\n") + 1
+        column = match.start() - (before.rfind(b"\n") + 1) + 1
+        raise RDFSyntaxError(path, line, column, "XML entity declarations are refused: they can expand without "
+                             "bound or read other files; write the values out")
+
+
 def _syntax_error(path: Path, exc: SyntaxError) -> RDFSyntaxError:
     text = str(exc.msg if getattr(exc, "msg", None) else exc)
     line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
@@ -159,6 +174,8 @@ def _open(path: Path, data_dir: Path | None):
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
     _check_bytes(path, data)
+    if fmt == ox.RdfFormat.RDF_XML:
+        _refuse_entities(path, data)
     resolved = path.resolve()
     return data, fmt, ox.NamedNode(graph_name_for(resolved, data_dir)), resolved.as_uri()
 

@@ -1,0 +1,147 @@
+"""Hostile input and the network: kgraph never expands XML entities, never
+fetches a remote JSON-LD context or an owl:imports, and runs without the
+network unless a remote store is configured."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from conftest import PREFIXES
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+ <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/s"><ex:p>&h;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/s"><ex:p>&secret;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+class Listener:
+    """A TCP listener on loopback that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(2)
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    running = Listener()
+    yield running
+    running.close()
+
+
+@pytest.mark.parametrize("document, line", [(BILLION_LAUGHS, 3), (EXTERNAL_ENTITY, 2)])
+def test_xml_entities_are_refused(run, write, document, line):
+    path = write("hostile.rdf", document)
+    out = run("validate", path)
+    assert out.exit_code == 2
+    assert out.stderr.startswith(f"Error: {path}:{line}:")
+    assert "entity declarations are refused" in out.stderr
+
+
+def test_a_remote_json_ld_context_is_never_fetched(run, write, listener):
+    path = write("remote.jsonld", '{"@context": "http://127.0.0.1:%d/context.jsonld", "@id": "http://example.org/s", "p": "x"}'
+                 % listener.port)
+    out = run("validate", path)
+    assert out.exit_code == 2 and "remote contexts" in out.stderr
+    assert listener.connections == 0
+
+
+def test_owl_imports_are_never_followed(run, write, listener):
+    path = write("imports.ttl", PREFIXES + f"""
+<https://w3id.org/kgraph/ontology-extension> a <http://www.w3.org/2002/07/owl#Ontology> ;
+    <http://www.w3.org/2002/07/owl#imports> <http://127.0.0.1:{listener.port}/more.ttl> .
+actor:someone a kg:Person ; rdfs:label "Someone" .
+""")
+    for args in (["validate", path], ["query", "posts", "--data", path, "--format", "csv"],
+                 ["analyze", "interaction", "--data", path, "--format", "csv"]):
+        run(*args)
+    assert listener.connections == 0
+
+
+def test_the_whole_command_line_runs_without_the_network(run, tmp_path, monkeypatch):
+    attempts = []
+
+    def refuse(self, address):
+        attempts.append(address)
+        raise OSError("network blocked by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    commands = [
+        ["validate"],
+        ["validate", "--format", "sarif"],
+        ["stats", "--format", "json"],
+        ["query", "--list"],
+        ["query", "who-mediates-whom", "--format", "json"],
+        ["query", "actor-profile", "-p", "actor=Baku", "--engine", "rdflib", "--format", "csv"],
+        ["networks"],
+        ["analyze", "signed", "--format", "json"],
+        ["plot", "mediation", "-o", tmp_path / "m.svg"],
+        ["export", "stance", "-o", tmp_path / "s.gexf"],
+        ["export", "--rdf", tmp_path / "all.trig"],
+        ["docs", "-o", tmp_path / "ontology.md"],
+        ["--store", tmp_path / "store", "load"],
+        ["--store", tmp_path / "store", "query", "posts", "--format", "csv"],
+    ]
+    for command in commands:
+        out = run(*command)
+        assert out.exit_code == 0, (command, out.output)
+    assert attempts == []
+
+
+def test_service_in_a_saved_query_file_is_refused_without_connecting(run, write, listener):
+    path = write("remote.rq", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}")
+    out = run("query", path)
+    assert out.exit_code == 2
+    assert listener.connections == 0
+
+
+def test_deeply_nested_collections_parse_without_crashing(run, write):
+    depth = 20_000
+    path = write("deep.ttl", "<http://example.org/s> <http://example.org/p> " + "(" * depth + ")" * depth + " .\n")
+    out = run("validate", "--no-registry", path)
+    assert out.exit_code == 0, out.output
+    assert f"{2 * depth - 1} triples" in out.stdout
