@@ -235,7 +235,7 @@ def _run_oxigraph(dataset: Dataset, text: str, query: SavedQuery) -> QueryResult
     if isinstance(answer, (ox.QueryTriples, list)):
         return QueryResult("graph", triples=list(answer))
     variables = [v.value for v in answer.variables]
-    rows = [tuple(solution[v] for v in variables) for solution in answer]
+    rows = [tuple(solution) for solution in answer]  # values in the order of the variables
     return QueryResult("select", variables=variables, rows=rows)
 
 
