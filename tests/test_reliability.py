@@ -145,3 +145,44 @@ def test_deeply_nested_collections_parse_without_crashing(run, write):
     out = run("validate", "--no-registry", path)
     assert out.exit_code == 0, out.output
     assert f"{2 * depth - 1} triples" in out.stdout
+
+
+def test_an_enormous_literal_is_a_clean_error(run, write):
+    path = write("huge.ttl", '<http://example.org/s> <http://example.org/p> "' + "a" * 17_000_000 + '" .\n')
+    out = run("validate", "--no-registry", path)
+    assert out.exit_code == 2
+    assert out.stderr.startswith(f"Error: {path}: cannot be parsed:") and "too large" in out.stderr
+
+
+def test_an_export_through_a_symlink_replaces_the_link_not_its_target(run, tmp_path):
+    elsewhere = tmp_path / "elsewhere.gexf"
+    elsewhere.write_text("precious")
+    link = tmp_path / "out.gexf"
+    link.symlink_to(elsewhere)
+    out = run("export", "mediation", "-o", link)
+    assert out.exit_code == 0, out.output
+    assert elsewhere.read_text() == "precious"
+    assert not link.is_symlink() and link.read_text().startswith("<?xml")
+
+
+def test_a_scaffold_never_writes_through_a_symlinked_folder(run, tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    root = tmp_path / "project"
+    for folder in ("ontology", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    (root / "data").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "data" / "articles").symlink_to(outside, target_is_directory=True)
+    text = tmp_path / "t.txt"
+    text.write_text("Some words.")
+    from click.testing import CliRunner
+
+    from kgraph.cli import cli
+
+    out = CliRunner().invoke(cli, ["--project", str(root), "new", "article", "--title", "x", "--text", str(text)])
+    assert out.exit_code == 2 and "not inside the project's data folder" in out.stderr
+    assert list(outside.iterdir()) == []

@@ -198,6 +198,8 @@ def _parsing(path: Path, iterate):
         raise _syntax_error(path, exc) from None
     except ValueError as exc:  # e.g. an invalid JSON-LD document
         raise RDFSyntaxError(path, None, None, str(exc)) from None
+    except MemoryError as exc:  # pyoxigraph caps a single token (a literal, an IRI) at 16 MiB
+        raise InputError(f"cannot be parsed: {exc} (a single literal or IRI is too large)", path) from None
 
 
 def _check_not_empty(path: Path, data: bytes, count: int, allow_empty: bool) -> None:
