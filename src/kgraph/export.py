@@ -166,7 +166,7 @@ def to_gexf(G: nx.Graph) -> bytes:
         for name, kind in columns:
             etree.SubElement(declaration, "attribute", id=name, title=TITLES.get(name, name.replace("_", " ")), type=kind)
 
-    sizes = [float(d.get("betweenness", 0) or 0) for _, d in G.nodes(data=True)]
+    sizes = [_size(d) for _, d in G.nodes(data=True)]
     top = max(sizes, default=0.0) or 1.0
     node_dates: dict[str, list[str]] = {n: [] for n in G}
     for u, v, d in G.edges(data=True):
@@ -181,7 +181,7 @@ def to_gexf(G: nx.Graph) -> bytes:
             _spells(element, _intervals(node_dates[node]))
         r, g, b = _hex_colour(str(data.get("kind", "")))
         etree.SubElement(element, f"{{{VIZ_NS}}}color", r=str(r), g=str(g), b=str(b))
-        size = 10 + 40 * float(data.get("betweenness", 0) or 0) / top
+        size = 10 + 40 * _size(data) / top
         etree.SubElement(element, f"{{{VIZ_NS}}}size", value=f"{size:.2f}")
 
     edges = etree.SubElement(graph, "edges", count=str(G.number_of_edges()))
@@ -196,6 +196,12 @@ def to_gexf(G: nx.Graph) -> bytes:
         if dynamic and data.get("dates"):
             _spells(element, _intervals(data["dates"]))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _size(data: dict) -> float:
+    """A node's betweenness, if it has a numeric one, for viz:size."""
+    value = data.get("betweenness", 0)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 0.0
 
 
 def _attvalues(element, data: dict, columns: list[tuple[str, str]]) -> None:
