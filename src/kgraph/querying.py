@@ -20,7 +20,7 @@ from .dataset import Dataset
 from .errors import InputError
 from .namespaces import PREFIXES
 from .project import Project, find_project
-from .queries import Param, SavedQuery, read_queries, read_query
+from .queries import PARAM_TYPES, Param, SavedQuery, read_queries, read_query
 from .results import QueryResult
 from .sparql_text import uses_service, values_block, where_group_offset
 
@@ -161,8 +161,6 @@ def bind_parameters(
 
 
 def _describe(param: Param) -> str:
-    from .queries import PARAM_TYPES
-
     return PARAM_TYPES[param.type]
 
 

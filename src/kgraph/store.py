@@ -232,8 +232,8 @@ class DiskBackend(_StoredGraphs):
     def dataset(self) -> Dataset:
         dataset = Dataset(self.store)
         for graph, (file, _) in sorted(self._meta().items()):
-            dataset._graph_file[graph] = SourceFile(Path(file), "stored", (graph,), 0, _prefixes(Path(file)))
-            dataset.files.append(dataset._graph_file[graph])
+            # no prefixes: they only serve line numbers, which validation_dataset() provides
+            dataset.add(SourceFile(Path(file), "stored", (graph,), 0), ())
         return dataset
 
 
@@ -341,9 +341,7 @@ class RemoteDataset(Dataset):
         super().__init__()
         self.backend = backend
         for graph, (file, _) in sorted(backend._meta().items()):
-            source = SourceFile(Path(file), "remote", (graph,), 0, {})
-            self._graph_file[graph] = source
-            self.files.append(source)
+            self.add(SourceFile(Path(file), "remote", (graph,), 0), ())
 
     def query(self, sparql: str, **kwargs):
         kwargs.pop("use_default_graph_as_union", None)
