@@ -10,7 +10,7 @@ import json
 
 import networkx as nx
 import pyoxigraph as ox
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kgraph.dataset import Dataset
@@ -135,3 +135,102 @@ def test_mutated_bytes_never_crash_the_parser(tmp_path_factory, mutations):
         parse_file(path)
     except InputError:
         pass  # a clean, located error is the only acceptable failure
+
+
+# --- a bound parameter never changes a query's algebra ----------------------
+
+from rdflib.plugins.sparql.algebra import translateQuery  # noqa: E402
+from rdflib.plugins.sparql.parser import parseQuery  # noqa: E402
+from rdflib.plugins.sparql.parserutils import CompValue  # noqa: E402
+from rdflib.term import Identifier  # noqa: E402
+
+from kgraph.errors import KGraphError  # noqa: E402
+from kgraph.queries import read_queries  # noqa: E402
+from kgraph.querying import bind_parameters, prepare  # noqa: E402
+
+SAVED = [q for q in read_queries(ROOT / "queries") if q.params] + [
+    SavedQuery("typed", ROOT / "typed.rq",
+               "SELECT ?s WHERE { ?s ?p ?text . OPTIONAL { ?s ?q ?name } FILTER(?n < 10) }",
+               {"param": ["text string", "name langstring optional", "n integer optional"]}),
+]
+# hostile characters for every position a value can take
+hostile = st.lists(st.sampled_from(list('ab <>{}"\'\\#?.;:,@^()|*+-/\n\t') + ["é", "\u2028", "}}", '"""', "} ; DROP ALL ; #"]),
+                   max_size=12).map("".join)
+iris = st.builds(lambda s: "http://example.org/" + s, st.text(st.sampled_from(list("az09-_~.!$&'()*+,;=:@/?#%")), max_size=20))
+VALUES_FOR = {
+    "iri": iris,
+    "resource": iris,
+    "date": st.dates().map(lambda d: d.isoformat()).filter(lambda s: len(s) == 10),
+    "integer": st.integers(-10**12, 10**12).map(str),
+    "string": hostile,
+    "langstring": st.builds(lambda t, lang: f"{t}@{lang}", hostile, st.sampled_from(["en", "ru", "hy-AM", "az-Latn"])),
+}
+
+
+def _benign(param, index: int) -> str:
+    """A plain value of the param's type, different for each parameter."""
+    return {"iri": f"http://example.org/benign{index}", "resource": f"http://example.org/benign{index}",
+            "date": f"2023-03-{index + 1:02d}", "integer": str(index), "string": f"benign {index}",
+            "langstring": f"benign {index}@en"}[param.type]
+
+
+def _shape(node, bound: dict):
+    """The algebra as nested tuples, each bound value replaced by its variable's marker."""
+    if isinstance(node, CompValue):
+        return (node.name, tuple((key, _shape(value, bound)) for key, value in node.items()))
+    if isinstance(node, dict):
+        return tuple(sorted(((str(key), _shape(value, bound)) for key, value in node.items()), key=repr))
+    if isinstance(node, (list, tuple)):
+        return tuple(_shape(item, bound) for item in node)
+    if isinstance(node, (set, frozenset)):
+        return frozenset(_shape(item, bound) for item in node)
+    if isinstance(node, Identifier):
+        for variable, term in bound.items():
+            if _same(node, term):
+                return f"PARAM:{variable}"
+    return node
+
+
+def _same(node: Identifier, term) -> bool:
+    """An rdflib term equals a pyoxigraph one (value, language and datatype)."""
+    if isinstance(term, ox.NamedNode):
+        return type(node).__name__ == "URIRef" and str(node) == term.value
+    language = getattr(node, "language", None)
+    datatype = getattr(node, "datatype", None)
+    return (type(node).__name__ == "Literal" and str(node) == term.value and language == term.language
+            and (language is not None or str(datatype or "http://www.w3.org/2001/XMLSchema#string") == term.datatype.value))
+
+
+def _algebra(saved, values):
+    bound = bind_parameters(saved, values)
+    text = prepare(saved.text, bound)
+    ox.Store().query(text)  # oxigraph parses the same text
+    return _shape(translateQuery(parseQuery(text)).algebra, {k: v for k, v in bound.items() if v is not None}), bound
+
+
+@st.composite
+def bindings(draw):
+    saved = draw(st.sampled_from(SAVED))
+    chosen = draw(st.sets(st.sampled_from(saved.params), min_size=1))
+    chosen |= {p for p in saved.params if p.required}
+    return saved, {p.name: draw(VALUES_FOR[p.type]) for p in chosen}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bindings())
+def test_a_bound_parameter_never_changes_the_algebra(case):
+    saved, values = case
+    try:
+        found, bound = _algebra(saved, values)
+    except KGraphError:
+        return  # refused (not a valid term of the declared type): nothing runs
+    terms = [str(t) for t in bound.values() if t is not None]
+    assume(len(set(terms)) == len(terms))  # two parameters with one value could not be told apart
+    declared = {p.name: p for p in saved.params}
+    expected, _ = _algebra(saved, {name: _benign(declared[name], i) for i, name in enumerate(sorted(values))})
+    assert found == expected
+    # and each value reached the query as one term, whole
+    flat = repr(found)
+    for variable, term in bound.items():
+        if term is not None:
+            assert f"PARAM:{variable}" in flat

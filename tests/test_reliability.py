@@ -186,3 +186,49 @@ def test_a_scaffold_never_writes_through_a_symlinked_folder(run, tmp_path):
     out = CliRunner().invoke(cli, ["--project", str(root), "new", "article", "--title", "x", "--text", str(text)])
     assert out.exit_code == 2 and "not inside the project's data folder" in out.stderr
     assert list(outside.iterdir()) == []
+
+
+BACKTRACKING_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:NameShape a sh:NodeShape ; sh:targetSubjectsOf ex:name ;
+  sh:property [ sh:path ex:name ; sh:pattern "^(a+)+$" ; sh:message "a name is a run of the letter a" ] .
+"""
+
+
+def _kgraph(*args, timeout=120):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "kgraph.cli", "--project", str(ROOT), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_backtracking_sh_pattern_is_stopped_by_the_time_limit(write):
+    shapes = write("shapes.ttl", BACKTRACKING_SHAPES)
+    # 'a' * 40 + 'b' against ^(a+)+$ takes Python's re about 2^40 steps
+    data = write("names.nt", '<http://example.org/x> <http://example.org/name> "' + "a" * 40 + 'b" .\n')
+    stopped = _kgraph("--time-limit", 2, "validate", "--shacl-engine", "pyshacl", "--shapes", shapes, data)
+    assert stopped.returncode == 2
+    assert "kgraph validate did not finish within 2 s and was stopped" in stopped.stderr
+    # the default engine's regular expressions run in linear time: it answers
+    answered = _kgraph("--time-limit", 60, "validate", "--shapes", shapes, data)
+    assert answered.returncode == 1
+    assert "a name is a run of the letter a" in answered.stdout
+
+
+def test_a_runaway_query_is_stopped_and_its_output_file_left_alone(write, tmp_path):
+    # a triple cross product over the shipped data: about 10^8 solutions to count
+    query = write("cross.rq", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }\n")
+    output = write("answer.csv", "n\n42\n")
+    stopped = _kgraph("--time-limit", 1, "query", query, "-o", output)
+    assert stopped.returncode == 2
+    assert "kgraph query did not finish within 1 s" in stopped.stderr
+    assert output.read_text() == "n\n42\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.csv", "cross.rq"]
+
+
+def test_time_limit_zero_means_none(run):
+    result = run("--time-limit", 0, "stats")
+    assert result.exit_code == 0

@@ -25,6 +25,7 @@ from kgraph.networks import PROJECTIONS, network
 from kgraph.project import find_project
 from kgraph.queries import read_queries
 from kgraph.querying import run_query
+from kgraph.errors import InputError
 from kgraph.store import DiskBackend, MemoryBackend, RemoteBackend, StoreError
 
 from conftest import ROOT
@@ -368,3 +369,96 @@ def test_kgraph_serve_answers_queries_read_only(tmp_path):
             process.kill()
             out, _ = process.communicate()
     assert f"SPARQL endpoint: http://127.0.0.1:{port}/query (read-only)" in out
+
+
+def _snapshot(store: ox.Store) -> set:
+    """Every quad of a store, blank nodes included (their ids are stable within one store)."""
+    return set(store.quads_for_pattern(None, None, None, None))
+
+
+def _folder_of_files(folder: Path, count: int, predicate: str = "p") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for n in range(count):
+        path = folder / f"part-{n:03d}.ttl"
+        path.write_text("".join(f"<http://example.org/s{n}-{i}> <http://example.org/{predicate}> {i} .\n" for i in range(200)))
+        files.append(path)
+    return files
+
+
+def test_a_broken_file_leaves_a_disk_store_exactly_as_it_was(project, tmp_path):
+    backend = DiskBackend(project, tmp_path / "store")
+    files = _folder_of_files(tmp_path / "data", 4)
+    backend.load([tmp_path / "data"])
+    before = _snapshot(backend.store)
+    # one changed file (a replacement), new files before and after the broken one
+    files[1].write_text("<http://example.org/changed> <http://example.org/p> 1 .\n")
+    _folder_of_files(tmp_path / "data" / "more", 6)
+    (tmp_path / "data" / "more" / "part-003.ttl").write_text("<http://example.org/s> <http://example.org/p> .\n")
+    with pytest.raises(InputError, match=r"part-003\.ttl:1:"):
+        backend.load([tmp_path / "data"])
+    assert _snapshot(backend.store) == before
+    backend.close()
+
+
+def test_an_interrupted_load_is_rolled_back(project, tmp_path, monkeypatch):
+    backend = DiskBackend(project, tmp_path / "store")
+    _folder_of_files(tmp_path / "data", 3)
+    backend.load([tmp_path / "data"])
+    before = _snapshot(backend.store)
+    _folder_of_files(tmp_path / "data" / "more", 8)
+    stored = DiskBackend._store_new
+    calls = []
+
+    def interrupted(self, item, digest):
+        calls.append(item.path)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return stored(self, item, digest)
+
+    monkeypatch.setattr(DiskBackend, "_store_new", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        backend.load([tmp_path / "data"])
+    assert _snapshot(backend.store) == before
+    monkeypatch.setattr(DiskBackend, "_store_new", stored)
+    report = backend.load([tmp_path / "data"])  # and the next load completes
+    assert len(report.loaded) == 8 and len(report.unchanged) == 3 + 2  # and the two ontology files
+    backend.close()
+
+
+def test_ctrl_c_during_a_cli_load_exits_130_and_changes_nothing(project, tmp_path):
+    """A real SIGINT at several moments of `kgraph load`: the store afterwards
+    is exactly the store before, or (if the load had finished) the full load."""
+    store = tmp_path / "store"
+    data = tmp_path / "data"
+    _folder_of_files(data, 2)
+    command = [sys.executable, "-m", "kgraph.cli", "--project", str(ROOT), "--store", str(store), "load", str(data)]
+    subprocess.run(command, check=True, capture_output=True)
+    _folder_of_files(data / "more", 300, predicate="q")
+    seen = set()
+    for delay in (0.3, 0.8, 1.5):
+        reopened = ox.Store(str(store))
+        before = _snapshot(reopened)
+        del reopened
+        import gc
+
+        gc.collect()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        reopened = ox.Store(str(store))
+        after = _snapshot(reopened)
+        del reopened
+        gc.collect()
+        if process.returncode in (130, -signal.SIGINT):  # -SIGINT: the signal came before kgraph's handler
+            assert process.returncode == -signal.SIGINT or b"Interrupted" in err
+            assert after == before
+            seen.add("interrupted")
+        else:
+            assert process.returncode == 0, err
+            assert before <= after
+            assert sum(1 for q in after if q.predicate.value == "http://example.org/q") == 300 * 200
+            seen.add("finished")
+            break
+    assert "interrupted" in seen  # at least one signal landed during the load

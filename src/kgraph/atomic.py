@@ -10,13 +10,17 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_text_atomic", "write_bytes_atomic"]
+__all__ = ["write_text_atomic", "write_bytes_atomic", "remove_unfinished"]
+
+#: Temporary files of writes under way (removed by a process that must stop at once).
+_UNFINISHED: set[str] = set()
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename)."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _UNFINISHED.add(temporary)
     try:
         os.chmod(temporary, _mode_for(path))
         with os.fdopen(handle, "wb") as stream:
@@ -27,6 +31,17 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        _UNFINISHED.discard(temporary)
+
+
+def remove_unfinished() -> None:
+    """Remove the temporary files of writes still under way (their targets are untouched)."""
+    for temporary in list(_UNFINISHED):
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def _mode_for(path: Path) -> int:

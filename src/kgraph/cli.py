@@ -13,7 +13,10 @@ import click
 
 from .choices import LEVELS, NORMALIZATIONS
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+#: Default --time-limit in seconds (every command but serve).
+DEFAULT_TIME_LIMIT = 1800.0
 
 
 class _KGraphGroup(click.Group):
@@ -27,6 +30,10 @@ class _KGraphGroup(click.Group):
         except KGraphError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            # loads have rolled back and atomic writes removed their temporary files
+            click.echo("\nInterrupted: nothing was half-written.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=_KGraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,8 +51,11 @@ class _KGraphGroup(click.Group):
 )
 @click.option("--timeout", type=click.FloatRange(min=0.1), envvar="KGRAPH_SPARQL_TIMEOUT",
               help="Seconds to wait for a SPARQL server (default 30).")
+@click.option("--time-limit", type=click.FloatRange(min=0), envvar="KGRAPH_TIME_LIMIT", default=DEFAULT_TIME_LIMIT,
+              show_default=True, metavar="SECONDS",
+              help="Stop the command (exit 2) if it runs longer than this; 0: no limit. Not applied to serve.")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: float | None) -> None:
+def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: float | None, time_limit: float) -> None:
     """kgraph: a knowledge graph of political actors and their positions.
 
     \b
@@ -53,9 +63,15 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: fl
       0  success (validate: the data conforms)
       1  validate: the data does not conform (violations were found)
       2  an input could not be read or parsed, a query or parameter is
-         wrong, or a usage error
+         wrong, a usage error, or the --time-limit ran out
+      130  interrupted (Ctrl-C); nothing was half-written
     """
     from .project import find_project
+
+    if time_limit and ctx.invoked_subcommand not in (None, "serve"):
+        from .limits import time_limit as limit
+
+        ctx.with_resource(limit(time_limit, f"kgraph {ctx.invoked_subcommand}"))
 
     ctx.obj = find_project(project)
     ctx.meta["kgraph.store"] = store

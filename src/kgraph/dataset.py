@@ -76,6 +76,16 @@ class Dataset:
         for graph in source.graphs:
             self._graph_file[graph] = source
 
+    def remove_files(self, sources: Iterable[SourceFile]) -> None:
+        """Forget files and drop the graphs they filled."""
+        for source in sources:
+            for graph in source.graphs:
+                self.store.remove_graph(graph_term(graph))
+                if self._graph_file.get(graph) is source:
+                    del self._graph_file[graph]
+            if source in self.files:
+                self.files.remove(source)
+
     def __len__(self) -> int:
         return len(self.store)
 

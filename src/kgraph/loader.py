@@ -7,9 +7,13 @@ anything from it is stored, so a syntax error leaves nothing half-loaded.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from collections.abc import Iterable, Sequence
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +23,7 @@ from .dataset import Dataset, SourceFile, graph_key
 from .errors import EmptyInputError, EncodingError, GraphConflictError, InputError, RDFSyntaxError
 from .namespaces import GRAPH
 
-__all__ = ["FORMATS", "collect_files", "parse_file", "scan_file", "graph_name_for", "load"]
+__all__ = ["FORMATS", "collect_files", "parse_file", "scan_file", "scanned", "graph_name_for", "load"]
 
 #: File extensions kgraph reads, and the pyoxigraph format of each.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -257,6 +261,11 @@ class ScannedFile:
     prefixes: dict[str, str]
     graphs: tuple[str, ...]
 
+    @property
+    def sha256(self) -> str:
+        """The hex SHA-256 of the file's bytes (what a store records)."""
+        return hashlib.sha256(self.data).hexdigest()
+
 
 def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bool = False) -> ScannedFile:
     """Parse a file strictly, keeping only what loading needs: its graphs,
@@ -281,6 +290,46 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
     return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs)
 
 
+#: How many files the scanning thread may read ahead of the engine.
+_LOOKAHEAD = 16
+
+
+def scanned(
+    files: Sequence[Path],
+    *,
+    data_dir: Path | Callable[[Path], Path | None] | None = None,
+    allow_empty: bool = False,
+) -> Iterator[ScannedFile]:
+    """Scan ``files`` in order, in a worker thread running a few files ahead.
+
+    The engine's own ``Store.load`` releases the GIL, so while the caller
+    stores file *n*, the strict parse of file *n+1* runs on another core.
+    A scan's error is raised when its file's turn comes. ``data_dir`` may be
+    a function giving each file's folder (see :func:`graph_name_for`).
+    """
+    def scan(path: Path) -> ScannedFile:
+        folder = data_dir(path) if callable(data_dir) else data_dir
+        return scan_file(path, data_dir=folder, allow_empty=allow_empty)
+
+    if len(files) < 2:
+        for path in files:
+            yield scan(path)
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-scan")
+    pending: deque = deque()
+    queue = iter(files)
+    try:
+        for path in islice(queue, _LOOKAHEAD):
+            pending.append(pool.submit(scan, path))
+        while pending:
+            item = pending.popleft().result()
+            for path in islice(queue, 1):
+                pending.append(pool.submit(scan, path))
+            yield item
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def load(
     paths: Sequence[str | Path],
     *,
@@ -291,8 +340,9 @@ def load(
     """Load RDF files into a :class:`~kgraph.dataset.Dataset`, each file into
     its own named graph.
 
-    Every file is parsed before anything is stored: if one fails, the error
-    is raised and ``dataset`` (when given) is left exactly as it was.
+    Nothing is kept unless every file is valid: if one fails (or the load is
+    interrupted), the error is raised and ``dataset`` (when given) is left
+    exactly as it was.
 
     Raises
     ------
@@ -302,23 +352,28 @@ def load(
         Two files fill the same named graph.
     """
     files = collect_files(paths)
-    # First every file is parsed strictly (only its graph names are kept), then
-    # the engine loads them: nothing is stored unless every file is valid.
-    scanned = [scan_file(p, data_dir=data_dir, allow_empty=allow_empty) for p in files]
     target = dataset if dataset is not None else Dataset()
     owners = {g: f.path for f in target.files for g in f.graphs}
-    for item in scanned:
-        for graph in item.graphs:
-            if graph in owners:
-                raise GraphConflictError(
-                    f"graph <{graph}> is already filled by {owners[graph]}; "
-                    "each file must have a graph of its own",
-                    item.path,
-                )
-            owners[graph] = item.path
-    for item in scanned:
-        target.load_file(
-            SourceFile(item.path, item.format.name, item.graphs, item.triples, item.prefixes),
-            item.data, item.format, item.default_graph, item.base_iri,
-        )
+    added: list[SourceFile] = []
+    try:
+        # Each file is parsed strictly (its graph names kept) before the engine
+        # stores it; the next file's parse overlaps this file's storing.
+        for item in scanned(files, data_dir=data_dir, allow_empty=allow_empty):
+            for graph in item.graphs:
+                if graph in owners:
+                    raise GraphConflictError(
+                        f"graph <{graph}> is already filled by {owners[graph]}; "
+                        "each file must have a graph of its own",
+                        item.path,
+                    )
+                owners[graph] = item.path
+            source = SourceFile(item.path, item.format.name, item.graphs, item.triples, item.prefixes)
+            added.append(source)  # before storing: a half-stored file is removed too
+            target.load_file(source, item.data, item.format, item.default_graph, item.base_iri)
+    except BaseException:
+        if dataset is not None:
+            # every graph stored here was new (conflicts are refused): dropping
+            # them restores the dataset as it was
+            dataset.remove_files(added)
+        raise
     return target

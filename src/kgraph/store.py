@@ -39,7 +39,8 @@ import pyoxigraph as ox
 
 from .dataset import Dataset, SourceFile, graph_key, graph_term
 from .errors import InputError
-from .loader import collect_files, graph_name_for, parse_file
+from .errors import GraphConflictError
+from .loader import ScannedFile, collect_files, graph_name_for, parse_file, scanned
 from .namespaces import BASE, GRAPH
 from .project import Project
 
@@ -92,24 +93,86 @@ class Backend:
         return self.project.data_dir if data == path.resolve() or data in path.resolve().parents else self.project.root
 
     def load(self, paths: Sequence[str | Path] | None = None, progress: Callable[[Path], None] | None = None) -> LoadReport:
-        """Load files (default: ``data/``; the ontology always) each into its own graph."""
+        """Load files (default: ``data/``; the ontology always) each into its own graph.
+
+        Every changed file is parsed strictly first. Graphs the store does not
+        hold yet are stored as their file's scan passes (the next file's parse
+        overlaps); graphs that replace stored ones only once every file has
+        passed. If any file fails, or the load is interrupted, the graphs new
+        in this load are dropped again and no stored graph has been replaced.
+        """
         report = LoadReport()
-        hashes = self.hashes()
+        meta = self._meta()
+        recorded: dict[Path, set[str]] = {}
+        for _, (file, digest) in meta.items():
+            recorded.setdefault(Path(file).resolve(), set()).add(digest)
+        changed: list[Path] = []
         for path in self._files(paths):
-            raw = path.read_bytes() if path.is_file() else b""
-            digest = hashlib.sha256(raw).hexdigest()
-            parsed = parse_file(path, data_dir=self._graph_root(path))
-            if all(hashes.get(g) == digest for g in parsed.graphs):
-                report.unchanged.append(path)
-            else:
-                for graph in parsed.graphs:
-                    quads = [q for q in parsed.quads if graph_key(q.graph_name) == graph]
-                    self._replace(graph, quads, path, digest)
-                report.loaded.append(path)
-                report.triples += len(parsed.quads)
+            known = recorded.get(path.resolve())
+            if known is not None and len(known) == 1:
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:
+                    raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+                if known == {digest}:
+                    report.unchanged.append(path)
+                    if progress:
+                        progress(path)
+                    continue
+            changed.append(path)
+        owners: dict[str, Path] = {}
+        replacements: list[tuple[ScannedFile, str]] = []
+        added: list[str] = []
+        try:
+            for item in scanned(changed, data_dir=self._graph_root):
+                for graph in item.graphs:
+                    if graph in owners:
+                        raise GraphConflictError(
+                            f"graph <{graph}> is also filled by {owners[graph]}; "
+                            "each file must have a graph of its own", item.path)
+                    owners[graph] = item.path
+                digest = item.sha256
+                if self._holds_any(item.graphs, meta):
+                    replacements.append((item, digest))
+                else:
+                    added.extend(item.graphs)
+                    self._store_new(item, digest)
+                    report.loaded.append(item.path)
+                    report.triples += item.triples
+                    if progress:
+                        progress(item.path)
+        except BaseException:
+            self._drop_new(added)
+            raise
+        for item, digest in replacements:
+            self._store_replacement(item, digest)
+            report.loaded.append(item.path)
+            report.triples += item.triples
             if progress:
-                progress(path)
+                progress(item.path)
         return report
+
+    def _holds_any(self, graphs: Sequence[str], meta: dict[str, tuple[str, str]]) -> bool:
+        """Whether the store may already hold one of ``graphs`` (data or a
+        record): such a file is stored only once every file has passed."""
+        return True
+
+    def _store_new(self, item: ScannedFile, digest: str) -> None:
+        """Store a file whose graphs the store does not hold yet."""
+        self._store_replacement(item, digest)
+
+    def _store_replacement(self, item: ScannedFile, digest: str) -> None:
+        """Replace each of a file's graphs at once."""
+        parsed = parse_file(item.path, data_dir=self._graph_root(item.path))
+        for graph in parsed.graphs:
+            quads = [q for q in parsed.quads if graph_key(q.graph_name) == graph]
+            self._replace(graph, quads, item.path, digest)
+
+    def _drop_new(self, graphs: Sequence[str]) -> None:
+        """Undo :meth:`_store_new` for ``graphs`` (and their records)."""
+        for graph in graphs:
+            self.update(f"DROP SILENT GRAPH {graph_term(graph)} ;\n"
+                        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {graph_term(graph)} ?p ?o }} }}")
 
     # to implement
     def hashes(self) -> dict[str, str]:
@@ -141,8 +204,17 @@ class MemoryBackend(Backend):
     def hashes(self) -> dict[str, str]:
         return {}
 
-    def _replace(self, graph, quads, source, digest) -> None:
+    def _meta(self) -> dict[str, tuple[str, str]]:
+        return {}
+
+    def _holds_any(self, graphs, meta) -> bool:
+        return False
+
+    def _store_new(self, item, digest) -> None:
         pass  # nothing persists: loading only checks that the files parse
+
+    def _drop_new(self, graphs) -> None:
+        pass
 
     def validation_dataset(self) -> Dataset:
         from .loader import load
@@ -225,6 +297,19 @@ class DiskBackend(_StoredGraphs):
             f"INSERT DATA {{ GRAPH {target} {{\n{_serialize_block(quads)}\n}} }} ;\n"
             + _meta_update(graph, source, digest)
         )
+
+    def update(self, text: str) -> None:
+        self.store.update(text)
+
+    def _holds_any(self, graphs: Sequence[str], meta: dict[str, tuple[str, str]]) -> bool:
+        return any(g in meta or self.store.contains_named_graph(graph_term(g)) for g in graphs)
+
+    def _store_new(self, item: ScannedFile, digest: str) -> None:
+        # The engine's load is one transaction: the file's graphs are stored
+        # whole or not at all. A crash before the record below leaves whole
+        # graphs without a record, which the next load replaces.
+        self.store.load(item.data, format=item.format, to_graph=item.default_graph, base_iri=item.base_iri)
+        self.store.update(" ;\n".join(_meta_update(g, item.path, digest) for g in item.graphs))
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, graph_term(graph)))
