@@ -232,3 +232,60 @@ def test_a_runaway_query_is_stopped_and_its_output_file_left_alone(write, tmp_pa
 def test_time_limit_zero_means_none(run):
     result = run("--time-limit", 0, "stats")
     assert result.exit_code == 0
+
+
+FITS_SCRIPT = """
+import resource, sys
+from pathlib import Path
+import kgraph.cli, kgraph.summary, kgraph.loader, pyoxigraph, rich.table, rich.console
+size = int(next(l.split()[1] for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('VmSize:'))) * 1024
+# room for the interpreter and libraries, not for the file's triples
+resource.setrlimit(resource.RLIMIT_AS, (size + int(sys.argv[1]), resource.getrlimit(resource.RLIMIT_AS)[1]))
+sys.argv = ["kgraph", "--project", sys.argv[2], "stats", sys.argv[3]]
+kgraph.cli.main()
+"""
+
+
+def test_a_file_too_large_for_memory_is_a_clean_error(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    big = tmp_path / "big.nt"
+    line = '<http://example.org/s{}> <http://example.org/p> "' + "x" * 200 + ' {}" .\n'
+    with big.open("w") as out:
+        for n in range(300_000):  # about 80 MB
+            out.write(line.format(n, n))
+    done = subprocess.run([sys.executable, "-c", FITS_SCRIPT, str(150 * 2**20), str(ROOT), str(big)],
+                          capture_output=True, text=True, timeout=300)
+    # without the check, the engine aborts (exit -6, "memory allocation ... failed")
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "would need about" in done.stderr and "address-space limit" in done.stderr
+    assert str(big) in done.stderr
+
+
+def test_a_large_file_streams_and_loads_whole(tmp_path, monkeypatch):
+    """Above the streaming threshold a file is checked in chunks and parsed
+    as a stream while the engine loads it; errors are still located."""
+    import kgraph.loader as loader
+    from kgraph.errors import EncodingError, RDFSyntaxError
+
+    monkeypatch.setattr(loader, "STREAM_THRESHOLD", 1000)
+    monkeypatch.setattr(loader, "_CHUNK", 4096)
+    good = tmp_path / "good.nt"
+    good.write_text("".join(f'<http://example.org/s{n}> <http://example.org/p> "é {n}" .\n' for n in range(5000)))
+    assert loader.streams(good)
+    dataset = loader.load([good])
+    assert len(dataset) == 5000 and dataset.files[0].triples == 5000
+    before = (len(dataset), list(dataset.graphs))
+    broken = tmp_path / "broken.nt"
+    broken.write_bytes(good.read_bytes() + b"<http://example.org/s> <http://example.org/p> .\n")
+    with pytest.raises(RDFSyntaxError) as error:
+        loader.load([broken], dataset=dataset)
+    assert error.value.line == broken.read_bytes().count(b"\n")
+    latin = tmp_path / "latin.nt"
+    latin.write_bytes(good.read_bytes().replace("é 4321".encode(), b"\xe9 4321"))
+    with pytest.raises(EncodingError, match="line 4322, column"):
+        loader.load([latin], dataset=dataset)
+    assert (len(dataset), list(dataset.graphs)) == before

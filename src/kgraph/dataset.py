@@ -68,23 +68,19 @@ class Dataset:
         for graph in source.graphs:
             self._graph_file[graph] = source
 
-    def load_file(self, source: SourceFile, data: bytes, format: ox.RdfFormat, to_graph: ox.NamedNode, base_iri: str) -> None:
-        """Store a file that has already been checked (see :func:`kgraph.loader.scan_file`),
-        parsed again by the engine itself."""
-        self.store.load(data, format=format, to_graph=to_graph, base_iri=base_iri)
+    def register(self, source: SourceFile) -> None:
+        """Record a file whose graphs are already in the store."""
         self.files.append(source)
         for graph in source.graphs:
             self._graph_file[graph] = source
 
-    def remove_files(self, sources: Iterable[SourceFile]) -> None:
-        """Forget files and drop the graphs they filled."""
-        for source in sources:
-            for graph in source.graphs:
-                self.store.remove_graph(graph_term(graph))
-                if self._graph_file.get(graph) is source:
-                    del self._graph_file[graph]
-            if source in self.files:
-                self.files.remove(source)
+    def forget(self, graphs: Iterable[str]) -> None:
+        """Drop ``graphs`` from the store and forget the files that filled them."""
+        graphs = set(graphs)
+        for graph in graphs:
+            self.store.remove_graph(graph_term(graph))
+            self._graph_file.pop(graph, None)
+        self.files = [f for f in self.files if not graphs.intersection(f.graphs)]
 
     def __len__(self) -> int:
         return len(self.store)

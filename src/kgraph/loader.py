@@ -7,6 +7,7 @@ anything from it is stored, so a syntax error leaves nothing half-loaded.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections import deque
@@ -21,9 +22,10 @@ import pyoxigraph as ox
 
 from .dataset import Dataset, SourceFile, graph_key
 from .errors import EmptyInputError, EncodingError, GraphConflictError, InputError, RDFSyntaxError
+from .memory import check_fits
 from .namespaces import GRAPH
 
-__all__ = ["FORMATS", "collect_files", "parse_file", "scan_file", "scanned", "graph_name_for", "load"]
+__all__ = ["FORMATS", "collect_files", "parse_file", "scan_file", "scanning", "scanned", "streams", "graph_name_for", "load"]
 
 #: File extensions kgraph reads, and the pyoxigraph format of each.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -119,6 +121,52 @@ def graph_name_for(path: Path, data_dir: Path | None = None) -> str:
 @lru_cache(maxsize=32)
 def _resolved(folder: str) -> Path:
     return Path(folder).resolve()
+
+
+#: Files at least this large, in a format without graph declarations, are
+#: checked and parsed as a stream instead of being held in memory.
+STREAM_THRESHOLD = 64 * 1024 * 1024
+_STREAMABLE = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
+_CHUNK = 8 * 1024 * 1024
+
+
+def _check_stream(path: Path) -> str:
+    """The checks of :func:`_check_bytes`, reading the file in chunks; returns its SHA-256."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    digest = hashlib.sha256()
+    line, column = 1, 1
+    try:
+        with path.open("rb") as stream:
+            first = True
+            while chunk := stream.read(_CHUNK):
+                if first and chunk.startswith(b"\xef\xbb\xbf"):
+                    _check_bytes(path, chunk[:3])
+                first = False
+                digest.update(chunk)
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    _check_bytes_at(path, chunk, exc, line, column)
+                newlines = chunk.count(b"\n")
+                line += newlines
+                column = (len(chunk) - chunk.rfind(b"\n")) if newlines else column + len(chunk)
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise EncodingError(f"line {line}: not UTF-8 (the file ends inside a character)", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+    return digest.hexdigest()
+
+
+def _check_bytes_at(path: Path, chunk: bytes, exc: UnicodeDecodeError, line: int, column: int) -> None:
+    before = chunk[: exc.start]
+    newlines = before.count(b"\n")
+    line += newlines
+    column = len(before) - before.rfind(b"\n") if newlines else column + len(before)
+    raise EncodingError(
+        f"line {line}, column {column}: not UTF-8 (byte 0x{chunk[exc.start]:02x}); RDF files must be UTF-8", path
+    ) from None
 
 
 def _check_bytes(path: Path, data: bytes) -> None:
@@ -250,29 +298,61 @@ def parse_file(
 
 @dataclass
 class ScannedFile:
-    """A file checked by a full strict parse, ready to be loaded by the engine."""
+    """A file checked by a full strict parse, ready to be loaded by the engine.
+
+    ``data`` holds its bytes, or is None for a large file that was read as a
+    stream (the engine then reads it from ``path`` again).
+    """
 
     path: Path
     format: ox.RdfFormat
-    data: bytes
+    data: bytes | None
     default_graph: ox.NamedNode
     base_iri: str
     triples: int
     prefixes: dict[str, str]
     graphs: tuple[str, ...]
+    digest: str | None = None
 
     @property
     def sha256(self) -> str:
         """The hex SHA-256 of the file's bytes (what a store records)."""
-        return hashlib.sha256(self.data).hexdigest()
+        if self.digest is None:
+            self.digest = hashlib.sha256(self.data).hexdigest()
+        return self.digest
+
+    def load_into(self, store: ox.Store) -> None:
+        """Have the engine store this file (one transaction)."""
+        if self.data is None:
+            store.load(path=str(self.path), format=self.format, to_graph=self.default_graph, base_iri=self.base_iri)
+        else:
+            store.load(self.data, format=self.format, to_graph=self.default_graph, base_iri=self.base_iri)
+
+
+def streams(path: Path) -> bool:
+    """Whether :func:`scan_file` reads ``path`` as a stream (a large Turtle or
+    N-Triples file, whose only graph is known before parsing)."""
+    try:
+        return FORMATS.get(path.suffix.lower()) in _STREAMABLE and path.stat().st_size >= STREAM_THRESHOLD
+    except OSError:
+        return False
 
 
 def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bool = False) -> ScannedFile:
     """Parse a file strictly, keeping only what loading needs: its graphs,
     its size and its prefixes (the quads themselves are not kept)."""
     path = Path(path)
-    data, fmt, default_graph, base_iri = _open(path, data_dir)
-    parser = _parser(base_iri, data, fmt)
+    if streams(path):
+        digest = _check_stream(path)
+        fmt = FORMATS[path.suffix.lower()]
+        resolved = path.resolve()
+        default_graph, base_iri = ox.NamedNode(graph_name_for(resolved, data_dir)), resolved.as_uri()
+        parser = ox.parse(path=str(path), format=fmt, base_iri=base_iri, without_named_graphs=True)
+        data = None
+    else:
+        data, fmt, default_graph, base_iri = _open(path, data_dir)
+        parser = _parser(base_iri, data, fmt)
+        digest = None
 
     def graph_names():
         names: dict = {}
@@ -283,51 +363,58 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
         return names, count
 
     names, count = _parsing(path, graph_names)
-    _check_not_empty(path, data, count, allow_empty)
+    _check_not_empty(path, data if data is not None else (b"" if not count else b"x"), count, allow_empty)
     graphs = tuple(dict.fromkeys(
         default_graph.value if isinstance(g, ox.DefaultGraph) else graph_key(g) for g in names
     )) or (default_graph.value,)
-    return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs)
+    return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs, digest)
 
 
 #: How many files the scanning thread may read ahead of the engine.
 _LOOKAHEAD = 16
 
 
-def scanned(
+def scanning(
     files: Sequence[Path],
     *,
     data_dir: Path | Callable[[Path], Path | None] | None = None,
     allow_empty: bool = False,
-) -> Iterator[ScannedFile]:
-    """Scan ``files`` in order, in a worker thread running a few files ahead.
+) -> Iterator[tuple[Path, Callable[[], ScannedFile]]]:
+    """Scan ``files`` in a worker thread running a few files ahead; yield each
+    file with a function that waits for its scan (and raises its error).
 
     The engine's own ``Store.load`` releases the GIL, so while the caller
-    stores file *n*, the strict parse of file *n+1* runs on another core.
-    A scan's error is raised when its file's turn comes. ``data_dir`` may be
-    a function giving each file's folder (see :func:`graph_name_for`).
+    stores one file, the strict parse of the next (or of the same file, when
+    it streams) runs on another core. ``data_dir`` may be a function giving
+    each file's folder (see :func:`graph_name_for`).
     """
     def scan(path: Path) -> ScannedFile:
         folder = data_dir(path) if callable(data_dir) else data_dir
         return scan_file(path, data_dir=folder, allow_empty=allow_empty)
 
-    if len(files) < 2:
+    if len(files) < 2 and not any(streams(p) for p in files):
         for path in files:
-            yield scan(path)
+            yield path, (lambda path=path: scan(path))
         return
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-scan")
     pending: deque = deque()
     queue = iter(files)
     try:
         for path in islice(queue, _LOOKAHEAD):
-            pending.append(pool.submit(scan, path))
+            pending.append((path, pool.submit(scan, path)))
         while pending:
-            item = pending.popleft().result()
-            for path in islice(queue, 1):
-                pending.append(pool.submit(scan, path))
-            yield item
+            path, future = pending.popleft()
+            for more in islice(queue, 1):
+                pending.append((more, pool.submit(scan, more)))
+            yield path, future.result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def scanned(files: Sequence[Path], **options) -> Iterator[ScannedFile]:
+    """The scans of :func:`scanning`, in order."""
+    for _, result in scanning(files, **options):
+        yield result()
 
 
 def load(
@@ -352,28 +439,47 @@ def load(
         Two files fill the same named graph.
     """
     files = collect_files(paths)
+    check_fits(files)  # running out of memory inside the engine aborts the process
     target = dataset if dataset is not None else Dataset()
     owners = {g: f.path for f in target.files for g in f.graphs}
-    added: list[SourceFile] = []
+    stored: list[str] = []  # graphs stored by this call
+
+    def claim(graphs: Sequence[str], path: Path) -> None:
+        for graph in graphs:
+            if graph in owners:
+                raise GraphConflictError(
+                    f"graph <{graph}> is already filled by {owners[graph]}; "
+                    "each file must have a graph of its own",
+                    path,
+                )
+            owners[graph] = path
+
     try:
-        # Each file is parsed strictly (its graph names kept) before the engine
-        # stores it; the next file's parse overlaps this file's storing.
-        for item in scanned(files, data_dir=data_dir, allow_empty=allow_empty):
-            for graph in item.graphs:
-                if graph in owners:
-                    raise GraphConflictError(
-                        f"graph <{graph}> is already filled by {owners[graph]}; "
-                        "each file must have a graph of its own",
-                        item.path,
-                    )
-                owners[graph] = item.path
-            source = SourceFile(item.path, item.format.name, item.graphs, item.triples, item.prefixes)
-            added.append(source)  # before storing: a half-stored file is removed too
-            target.load_file(source, item.data, item.format, item.default_graph, item.base_iri)
+        for path, result in scanning(files, data_dir=data_dir, allow_empty=allow_empty):
+            if streams(path):
+                # A large Turtle/N-Triples file fills one graph known in advance:
+                # the engine loads it while the worker's strict parse checks it.
+                graph = graph_name_for(path.resolve(), data_dir)
+                claim((graph,), path)
+                stored.append(graph)
+                try:
+                    target.store.load(path=str(path), format=FORMATS[path.suffix.lower()],
+                                      to_graph=ox.NamedNode(graph), base_iri=path.resolve().as_uri())
+                except (SyntaxError, ValueError, MemoryError):
+                    result()  # the strict parse's error says it better
+                    raise
+                item = result()
+            else:
+                # Other files are checked first: RDF/XML for entities before the
+                # engine expands them, dataset formats for the graphs they declare.
+                item = result()
+                claim(item.graphs, item.path)
+                stored.extend(item.graphs)
+                item.load_into(target.store)
+            target.register(SourceFile(item.path, item.format.name, item.graphs, item.triples, item.prefixes))
     except BaseException:
-        if dataset is not None:
-            # every graph stored here was new (conflicts are refused): dropping
-            # them restores the dataset as it was
-            dataset.remove_files(added)
+        # every graph stored here was new (conflicts are refused): dropping
+        # them restores the dataset as it was
+        target.forget(stored)
         raise
     return target

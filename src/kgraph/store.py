@@ -308,7 +308,7 @@ class DiskBackend(_StoredGraphs):
         # The engine's load is one transaction: the file's graphs are stored
         # whole or not at all. A crash before the record below leaves whole
         # graphs without a record, which the next load replaces.
-        self.store.load(item.data, format=item.format, to_graph=item.default_graph, base_iri=item.base_iri)
+        item.load_into(self.store)
         self.store.update(" ;\n".join(_meta_update(g, item.path, digest) for g in item.graphs))
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
