@@ -245,3 +245,42 @@ def test_cli_export_formats(run, tmp_path):
     assert out.stdout.splitlines() == [f"wrote {tmp_path / 'claims-nodes.csv'}", f"wrote {tmp_path / 'claims-edges.csv'}"]
     gexf = to_gexf(network("mediation"))
     assert gexf.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+
+
+KILL_EXPORT = """
+import sys
+import networkx as nx
+from kgraph.export import export
+G = nx.gnm_random_graph(40_000, 120_000, seed=1, directed=True)
+nx.relabel_nodes(G, {n: f"https://w3id.org/kgraph/actor/n{n}" for n in G}, copy=False)
+for n in G:
+    G.nodes[n]["label"] = n.rsplit("/", 1)[-1]
+print("ready", flush=True)
+while True:
+    export(G, sys.argv[1])
+"""
+
+
+def test_kill_9_during_an_export_leaves_the_old_or_a_whole_new_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from lxml import etree
+
+    path = tmp_path / "big.gexf"
+    path.write_text("old\n")
+    for delay in (0.3, 0.9, 1.7, 2.6):
+        process = subprocess.Popen([sys.executable, "-c", KILL_EXPORT, str(path)], stdout=subprocess.PIPE)
+        assert process.stdout.readline() == b"ready\n"
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        data = path.read_bytes()
+        if data != b"old\n":
+            root = etree.fromstring(data)  # a whole document, or this raises
+            assert len(root.find("{*}graph/{*}nodes")) == 40_000
+        # a kill -9 can leave only a hidden temporary file beside it, never a partial target
+        assert all(p.name == "big.gexf" or (p.name.startswith(".big.gexf.") and p.name.endswith(".tmp"))
+                   for p in tmp_path.iterdir())

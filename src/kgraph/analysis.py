@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
+from ._gc import without_gc_pauses
+
 __all__ = [
     "Analysis",
     "NodeMetrics",
@@ -298,6 +300,7 @@ def _sampled_closeness(G: nx.Graph, k: int, seed: int) -> dict[str, float]:
     return {node: float(v) for node, v in zip(nodes, values)}
 
 
+@without_gc_pauses
 def analyze(
     G: nx.Graph,
     *,

@@ -19,6 +19,7 @@ from pathlib import Path
 import networkx as nx
 
 from .atomic import write_bytes_atomic
+from ._gc import without_gc_pauses
 from .errors import InputError
 
 __all__ = ["export", "EXPORT_FORMATS", "to_gexf", "to_graphml", "to_csv", "encode_list", "ExportError"]
@@ -279,6 +280,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f"{path.stem}-nodes.csv"), path.with_name(f"{path.stem}-edges.csv")
 
 
+@without_gc_pauses
 def export(G: nx.Graph, path: str | Path, format: str | None = None, *, metrics: bool = True) -> list[Path]:
     """Write ``G`` to ``path`` as GEXF, GraphML or CSV; return the files written.
 

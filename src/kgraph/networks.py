@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .dataset import Dataset
+from ._gc import without_gc_pauses
 from .errors import InputError
 from .project import Project, find_project
 from .queries import read_query
@@ -82,6 +83,7 @@ PROJECTIONS: dict[str, Projection] = {
 }
 
 
+@without_gc_pauses
 def network(
     name: str,
     dataset: Dataset | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -178,6 +179,7 @@ def check_dataset(
     data); the project's ontology is added to it for the checks."""
     project = project or find_project()
     data_graphs = dataset.graphs
+    data_triples = len(dataset)  # every graph in it is data, until the ontology joins
     ontology_files = project.ontology_files()
     if ontology_files:
         load(ontology_files, data_dir=project.root, dataset=dataset)
@@ -189,16 +191,23 @@ def check_dataset(
     data_graph_set = set(data_graphs)
     data_sources = [f for f in dataset.files if f.graphs[0] in data_graph_set]
     report = ValidationReport(files=[f.path for f in data_sources], strict=strict, checks=len(checks))
-    report.triples = sum(1 for _ in dataset.quads(data_graphs))
+    report.triples = data_triples
     if engine not in ENGINES:
         raise InputError(f"unknown SHACL engine {engine!r}; choose {' or '.join(ENGINES)}")
-    results = None
-    if engine == "shacl":
-        results = _run_shacl_fast(dataset, shapes_path, shapes_quads, report)
-    if results is None:
-        results = _run_shacl(dataset, data_graphs, schema_graphs, shapes_quads, report)
-    # The checks see the data and the ontology together.
-    results += _run_checks(dataset, checks, project)
+    # The SPARQL checks (which see the data and the ontology together) run in a
+    # second thread while the shapes are checked: both engines release the GIL.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-checks") as pool:
+        checked = pool.submit(_run_checks, dataset, checks, project)
+        try:
+            results = None
+            if engine == "shacl":
+                results = _run_shacl_fast(dataset, shapes_path, shapes_quads, report)
+            if results is None:
+                results = _run_shacl(dataset, data_graphs, schema_graphs, shapes_quads, report)
+        except BaseException:
+            checked.cancel()
+            raise
+        results += checked.result()
     report.violations = sorted(
         (_locate(v, dataset) for v in results),
         key=lambda v: (str(v.file or "~"), v.line or 0, SEVERITIES.index(v.severity), v.message),
