@@ -289,3 +289,11 @@ def test_a_large_file_streams_and_loads_whole(tmp_path, monkeypatch):
     with pytest.raises(EncodingError, match="line 4322, column"):
         loader.load([latin], dataset=dataset)
     assert (len(dataset), list(dataset.graphs)) == before
+
+
+def test_deeply_nested_blank_node_property_lists_parse_without_crashing(run, write):
+    depth = 20_000
+    path = write("deep-blank.ttl", "<http://example.org/s> " + "<http://example.org/p> [ " * depth + "<http://example.org/p> 1" + " ]" * depth + " .\n")
+    out = run("validate", "--no-registry", path)
+    assert out.exit_code == 0, out.output
+    assert f"{depth + 1} triples" in out.stdout
