@@ -14,6 +14,7 @@ from kgraph import (
     RDFSyntaxError,
     load,
 )
+from kgraph.dataset import graph_key
 from kgraph.loader import graph_name_for, parse_file
 
 TRIPLE = "<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
@@ -160,3 +161,30 @@ def test_dataset_is_queryable_as_a_union_of_its_graphs(write):
     load([write("a.ttl", TRIPLE), write("b.nt", TRIPLE.replace("/s>", "/t>"))], dataset=dataset)
     rows = list(dataset.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     assert int(rows[0]["n"].value) == 2
+
+
+def test_blank_node_graphs_are_registered_as_stored_and_rolled_back(write):
+    dataset = load([write("named.trig", "_:g { <http://example.org/a> <http://example.org/p> <http://example.org/b> }\n")])
+    stored = {q.graph_name for q in dataset.quads()}
+    assert {graph_key(g) for g in stored} == set(dataset.graphs)  # the registered name is the stored one
+    before = set(dataset.quads())
+    more = write("more.trig", "_:h { <http://example.org/c> <http://example.org/p> <http://example.org/d> }\n")
+    broken = write("z-broken.ttl", "<http://example.org/s> <http://example.org/p> .\n")
+    with pytest.raises(RDFSyntaxError):
+        load([more, broken], dataset=dataset)
+    assert set(dataset.quads()) == before
+
+
+def test_a_graph_already_in_the_store_is_never_merged_into(write):
+    import pyoxigraph as ox
+
+    from kgraph.dataset import Dataset
+
+    path = write("b.ttl", TRIPLE)
+    store = ox.Store()
+    existing = ox.Quad(ox.NamedNode("http://example.org/kept"), ox.NamedNode("http://example.org/p"),
+                       ox.Literal("existing"), ox.NamedNode(path.resolve().as_uri()))
+    store.add(existing)
+    with pytest.raises(GraphConflictError, match="already filled"):
+        load([path], dataset=Dataset(store))
+    assert list(store) == [existing]

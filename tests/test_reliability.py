@@ -297,3 +297,25 @@ def test_deeply_nested_blank_node_property_lists_parse_without_crashing(run, wri
     out = run("validate", "--no-registry", path)
     assert out.exit_code == 0, out.output
     assert f"{depth + 1} triples" in out.stdout
+
+
+@pytest.mark.parametrize("chunk", [7, 29, 30, 31, 64])
+def test_streamed_encoding_errors_name_the_same_place_as_whole_file_ones(tmp_path, monkeypatch, chunk):
+    import kgraph.loader as loader
+    from kgraph.errors import EncodingError
+
+    monkeypatch.setattr(loader, "_CHUNK", chunk)
+    text = ('<http://example.org/s> <http://example.org/p> "ab€cd" .\n' * 20).encode()
+    for position in (40, 49, 50, 51, 300):  # around and inside the three bytes of '€'
+        data = bytearray(text)
+        data[position] = 0x41 if data[position] >= 0x80 else 0xFF
+        path = tmp_path / "u.nt"
+        path.write_bytes(bytes(data))
+        with pytest.raises(EncodingError) as whole:
+            loader._check_bytes(path, bytes(data))
+        with pytest.raises(EncodingError) as streamed:
+            loader._check_stream(path)
+        assert str(streamed.value) == str(whole.value)
+    path.write_bytes(text + "€".encode()[:2])  # ends inside a character
+    with pytest.raises(EncodingError, match="line 21, column 1"):
+        loader._check_stream(path)

@@ -462,3 +462,52 @@ def test_ctrl_c_during_a_cli_load_exits_130_and_changes_nothing(project, tmp_pat
             seen.add("finished")
             break
     assert "interrupted" in seen  # at least one signal landed during the load
+
+
+def test_replacements_are_one_transaction_and_roll_back_with_new_graphs(project, tmp_path, monkeypatch):
+    backend = DiskBackend(project, tmp_path / "store")
+    files = _folder_of_files(tmp_path / "data", 3)
+    backend.load([tmp_path / "data"])
+    before = _snapshot(backend.store)
+    for path in files[:2]:
+        path.write_text(path.read_text().replace("/p>", "/changed>"))
+    _folder_of_files(tmp_path / "data" / "more", 2)
+
+    def interrupted(self, replacements):
+        assert len(replacements) == 2
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DiskBackend, "_store_replacements", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        backend.load([tmp_path / "data"])
+    assert _snapshot(backend.store) == before  # the two new files dropped, nothing replaced
+    monkeypatch.undo()
+    report = backend.load([tmp_path / "data"])
+    assert len(report.loaded) == 4
+    changed = {q.graph_name.value for q in backend.store.quads_for_pattern(None, ox.NamedNode("http://example.org/changed"), None, None)}
+    assert changed == {f.resolve().as_uri() for f in files[:2]}
+    backend.close()
+
+
+def test_two_files_filling_one_graph_are_refused_by_a_store_too(project, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.ttl").write_text('<http://example.org/s> <http://example.org/p> "from ttl" .\n')
+    (data / "a.nt").write_text('<http://example.org/s> <http://example.org/p> "from nt" .\n')
+    from kgraph.project import Project
+
+    # a project whose data/ holds both: a.ttl and a.nt both fill graph:a
+    own = Project(root=tmp_path, ontology_dir=ROOT / "ontology", queries_dir=ROOT / "queries", data_dir=data)
+    backend = DiskBackend(own, tmp_path / "store")
+    with pytest.raises(InputError, match="each file must have a graph of its own"):
+        backend.load([data])
+    backend.close()
+
+
+def test_a_blank_node_graph_is_refused_by_a_store(project, tmp_path):
+    path = tmp_path / "blank.trig"
+    path.write_text("_:g { <http://example.org/a> <http://example.org/p> <http://example.org/b> }\n")
+    backend = DiskBackend(project, tmp_path / "store")
+    with pytest.raises(InputError, match="blank node"):
+        backend.load([path])
+    backend.close()

@@ -13,7 +13,9 @@ Two stages, because long work may be Python or native code:
    ends the process ``grace`` seconds later with the same message and exit
    code 2, first removing the temporary files of unfinished atomic writes.
    Nothing is half-written even then: outputs are renamed into place only
-   when complete, and the on-disk store commits whole transactions.
+   when complete, and the on-disk store commits whole transactions (a load
+   stopped this way between files keeps the files it had stored, each whole
+   and recorded, instead of rolling them back).
 """
 
 from __future__ import annotations

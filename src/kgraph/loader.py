@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dataset import Dataset, SourceFile, graph_key
+from .dataset import Dataset, SourceFile, graph_key, graph_term
 from .errors import EmptyInputError, EncodingError, GraphConflictError, InputError, RDFSyntaxError
 from .memory import check_fits
 from .namespaces import GRAPH
@@ -132,41 +132,51 @@ _CHUNK = 8 * 1024 * 1024
 
 def _check_stream(path: Path) -> str:
     """The checks of :func:`_check_bytes`, reading the file in chunks; returns its SHA-256."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
     digest = hashlib.sha256()
-    line, column = 1, 1
+    line, column = 1, 1  # where ``carry`` (an incomplete character, at most 3 bytes) begins
+    carry = b""
+
+    def advance(text: bytes) -> None:
+        nonlocal line, column
+        newlines = text.count(b"\n")
+        line += newlines
+        column = len(text) - text.rfind(b"\n") if newlines else column + len(text)
+
     try:
         with path.open("rb") as stream:
-            first = True
+            first = stream.read(3)
+            if first.startswith(b"\xef\xbb\xbf"):
+                _check_bytes(path, first)
+            stream.seek(0)
             while chunk := stream.read(_CHUNK):
-                if first and chunk.startswith(b"\xef\xbb\xbf"):
-                    _check_bytes(path, chunk[:3])
-                first = False
                 digest.update(chunk)
+                data = carry + chunk
                 try:
-                    decoder.decode(chunk)
+                    data.decode("utf-8")
+                    carry = b""
                 except UnicodeDecodeError as exc:
-                    _check_bytes_at(path, chunk, exc, line, column)
-                newlines = chunk.count(b"\n")
-                line += newlines
-                column = (len(chunk) - chunk.rfind(b"\n")) if newlines else column + len(chunk)
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                raise EncodingError(f"line {line}: not UTF-8 (the file ends inside a character)", path) from None
+                    if exc.reason == "unexpected end of data" and exc.end == len(data):
+                        carry = data[exc.start:]  # a character cut by the chunk's end
+                        data = data[: exc.start]
+                    else:
+                        _encoding_error(path, data, exc.start, line, column)
+                advance(data)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+    if carry:
+        _encoding_error(path, carry, 0, line, column)
     return digest.hexdigest()
 
 
-def _check_bytes_at(path: Path, chunk: bytes, exc: UnicodeDecodeError, line: int, column: int) -> None:
-    before = chunk[: exc.start]
+def _encoding_error(path: Path, data: bytes, index: int, line: int, column: int) -> None:
+    """Raise the error for the bad byte ``data[index]``, ``data`` starting at ``line``, ``column``."""
+    before = data[:index]
     newlines = before.count(b"\n")
     line += newlines
     column = len(before) - before.rfind(b"\n") if newlines else column + len(before)
     raise EncodingError(
-        f"line {line}, column {column}: not UTF-8 (byte 0x{chunk[exc.start]:02x}); RDF files must be UTF-8", path
-    ) from None
+        f"line {line}, column {column}: not UTF-8 (byte 0x{data[index]:02x}); RDF files must be UTF-8", path
+    )
 
 
 def _check_bytes(path: Path, data: bytes) -> None:
@@ -313,6 +323,10 @@ class ScannedFile:
     prefixes: dict[str, str]
     graphs: tuple[str, ...]
     digest: str | None = None
+    #: Some graph is named by a blank node: its name in the store is only known
+    #: from the quads kgraph itself stores (see :meth:`load_into`).
+    blank_graphs: bool = False
+    _quads: list | None = field(default=None, repr=False)
 
     @property
     def sha256(self) -> str:
@@ -321,8 +335,25 @@ class ScannedFile:
             self.digest = hashlib.sha256(self.data).hexdigest()
         return self.digest
 
+    def settle_blank_graphs(self) -> list[ox.Quad]:
+        """The file's quads, parsed again, with :attr:`graphs` renamed to match.
+
+        The engine would give blank-node graph names new ids of its own, so a
+        file that has them is stored from these quads instead; call this
+        before using :attr:`graphs` of such a file.
+        """
+        if self._quads is None:
+            parser = _parser(self.base_iri, self.data, self.format)
+            self._quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
+                           else ox.Quad(q.subject, q.predicate, q.object, self.default_graph) for q in parser]
+            self.graphs = tuple(dict.fromkeys(graph_key(q.graph_name) for q in self._quads)) or self.graphs
+        return self._quads
+
     def load_into(self, store: ox.Store) -> None:
         """Have the engine store this file (one transaction)."""
+        if self.blank_graphs:
+            store.extend(self.settle_blank_graphs())
+            return
         if self.data is None:
             store.load(path=str(self.path), format=self.format, to_graph=self.default_graph, base_iri=self.base_iri)
         else:
@@ -364,10 +395,12 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
 
     names, count = _parsing(path, graph_names)
     _check_not_empty(path, data if data is not None else (b"" if not count else b"x"), count, allow_empty)
+    blank_graphs = any(isinstance(g, ox.BlankNode) for g in names)
     graphs = tuple(dict.fromkeys(
         default_graph.value if isinstance(g, ox.DefaultGraph) else graph_key(g) for g in names
     )) or (default_graph.value,)
-    return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs, digest)
+    return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs, digest,
+                       blank_graphs)
 
 
 #: How many files the scanning thread may read ahead of the engine.
@@ -408,7 +441,10 @@ def scanning(
                 pending.append((more, pool.submit(scan, more)))
             yield path, future.result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # All futures are done when the loop ends normally; when it is cut short
+        # (an error, Ctrl-C, a time limit) the caller's rollback must not wait
+        # for a scan still running: it finishes on its own, reading only.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def scanned(files: Sequence[Path], **options) -> Iterator[ScannedFile]:
@@ -446,9 +482,9 @@ def load(
 
     def claim(graphs: Sequence[str], path: Path) -> None:
         for graph in graphs:
-            if graph in owners:
+            if graph in owners or target.store.contains_named_graph(graph_term(graph)):
                 raise GraphConflictError(
-                    f"graph <{graph}> is already filled by {owners[graph]}; "
+                    f"graph <{graph}> is already filled by {owners.get(graph, 'data already in the store')}; "
                     "each file must have a graph of its own",
                     path,
                 )
@@ -465,14 +501,16 @@ def load(
                 try:
                     target.store.load(path=str(path), format=FORMATS[path.suffix.lower()],
                                       to_graph=ox.NamedNode(graph), base_iri=path.resolve().as_uri())
-                except (SyntaxError, ValueError, MemoryError):
+                except (SyntaxError, ValueError, MemoryError, OSError) as exc:
                     result()  # the strict parse's error says it better
-                    raise
+                    raise InputError(f"cannot be loaded: {exc}", path) from None
                 item = result()
             else:
                 # Other files are checked first: RDF/XML for entities before the
                 # engine expands them, dataset formats for the graphs they declare.
                 item = result()
+                if item.blank_graphs:
+                    item.settle_blank_graphs()
                 claim(item.graphs, item.path)
                 stored.extend(item.graphs)
                 item.load_into(target.store)

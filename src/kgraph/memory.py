@@ -57,6 +57,17 @@ def _status_kib(path: str, field: str) -> int | None:
     return None
 
 
+def _cgroup_stat(field: str) -> int:
+    try:
+        for line in Path("/sys/fs/cgroup/memory.stat").read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == field and value.strip().isdigit():
+                return int(value)
+    except OSError:
+        pass
+    return 0
+
+
 def available() -> tuple[int, str] | None:
     """The bytes this process can still take, and what limits them (None if unknown)."""
     limits: list[tuple[int, str]] = []
@@ -71,7 +82,9 @@ def available() -> tuple[int, str] | None:
         limits.append((int(max(soft - used, 0) / _VIRTUAL_OVERHEAD), "the address-space limit (ulimit -v)"))
     cgroup_max, cgroup_used = _read_number("/sys/fs/cgroup/memory.max"), _read_number("/sys/fs/cgroup/memory.current")
     if cgroup_max is not None and cgroup_used is not None:
-        limits.append((max(cgroup_max - cgroup_used, 0), "the container's memory limit"))
+        # the usage counts page cache the kernel can take back: leave that out
+        reclaimable = _cgroup_stat("inactive_file")
+        limits.append((max(cgroup_max - cgroup_used + reclaimable, 0), "the container's memory limit"))
     return min(limits) if limits else None
 
 

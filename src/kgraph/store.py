@@ -98,8 +98,11 @@ class Backend:
         Every changed file is parsed strictly first. Graphs the store does not
         hold yet are stored as their file's scan passes (the next file's parse
         overlaps); graphs that replace stored ones only once every file has
-        passed. If any file fails, or the load is interrupted, the graphs new
-        in this load are dropped again and no stored graph has been replaced.
+        passed, on disk all in one transaction. If any file fails, or the load
+        is interrupted before that transaction, the graphs new in this load are
+        dropped again and no stored graph has been replaced. (On a server the
+        replacements go file by file, each graph at once: an interruption
+        there can leave some files replaced and others not.)
         """
         report = LoadReport()
         meta = self._meta()
@@ -121,10 +124,19 @@ class Backend:
                     continue
             changed.append(path)
         owners: dict[str, Path] = {}
+        # graphs recorded for another file of this load that is not being reloaded
+        in_load = {p.resolve() for p in report.unchanged}
+        for graph, (file, _) in meta.items():
+            if Path(file).resolve() in in_load:
+                owners[graph] = Path(file)
         replacements: list[tuple[ScannedFile, str]] = []
         added: list[str] = []
+        committed = False
         try:
             for item in scanned(changed, data_dir=self._graph_root):
+                if item.blank_graphs:
+                    raise InputError("a graph named by a blank node cannot be kept in a store "
+                                     "(it would get a new name on every load); name it with an IRI", item.path)
                 for graph in item.graphs:
                     if graph in owners:
                         raise GraphConflictError(
@@ -141,16 +153,26 @@ class Backend:
                     report.triples += item.triples
                     if progress:
                         progress(item.path)
+            # Every file has passed: now the replacements.
+            self._store_replacements(replacements)
+            committed = True
         except BaseException:
-            self._drop_new(added)
+            if not committed:
+                self._drop_new(added)
             raise
-        for item, digest in replacements:
-            self._store_replacement(item, digest)
+        for item, _ in replacements:
             report.loaded.append(item.path)
             report.triples += item.triples
             if progress:
                 progress(item.path)
         return report
+
+    def _store_replacements(self, replacements: list[tuple[ScannedFile, str]]) -> None:
+        """Replace the graphs of files the store already holds. Here: one file
+        at a time, each graph at once (a server cannot do more); the on-disk
+        store replaces them all in one transaction."""
+        for item, digest in replacements:
+            self._store_replacement(item, digest)
 
     def _holds_any(self, graphs: Sequence[str], meta: dict[str, tuple[str, str]]) -> bool:
         """Whether the store may already hold one of ``graphs`` (data or a
@@ -310,6 +332,21 @@ class DiskBackend(_StoredGraphs):
         # graphs without a record, which the next load replaces.
         item.load_into(self.store)
         self.store.update(" ;\n".join(_meta_update(g, item.path, digest) for g in item.graphs))
+
+    def _store_replacements(self, replacements: list[tuple[ScannedFile, str]]) -> None:
+        # one update request is one transaction: every replaced graph is old or
+        # every one is new, whatever stops the load
+        parts = []
+        for item, digest in replacements:
+            parsed = parse_file(item.path, data_dir=self._graph_root(item.path))
+            for graph in parsed.graphs:
+                target = graph_term(graph)
+                quads = [q for q in parsed.quads if graph_key(q.graph_name) == graph]
+                parts.append(f"DROP SILENT GRAPH {target} ;\n"
+                             f"INSERT DATA {{ GRAPH {target} {{\n{_serialize_block(quads)}\n}} }} ;\n"
+                             + _meta_update(graph, item.path, digest))
+        if parts:
+            self.store.update(" ;\n".join(parts))
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, graph_term(graph)))
