@@ -319,3 +319,26 @@ def test_streamed_encoding_errors_name_the_same_place_as_whole_file_ones(tmp_pat
     path.write_bytes(text + "€".encode()[:2])  # ends inside a character
     with pytest.raises(EncodingError, match="line 21, column 1"):
         loader._check_stream(path)
+
+
+def test_the_time_limit_is_left_out_off_the_main_thread():
+    """A host program running the command line in a worker thread keeps its
+    process: no signal handler can be installed there, so no limit applies."""
+    import signal
+    import threading
+
+    from kgraph.limits import time_limit
+
+    handler = signal.getsignal(signal.SIGALRM)
+    ran = []
+
+    def work():
+        with time_limit(0.01, "work"):
+            ran.append(True)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert ran == [True]
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
