@@ -175,7 +175,20 @@ def _benign(param, index: int) -> str:
 
 
 def _shape(node, bound: dict):
-    """The algebra as nested tuples, each bound value replaced by its variable's marker."""
+    """The algebra as nested tuples, with the inline VALUES rows replaced by one
+    marker per variable after checking that each row holds exactly the bound
+    terms. Everything outside the VALUES block is compared as it is."""
+    if (isinstance(node, CompValue) and node.name == "values"
+            and all(str(v) in bound for row in node["res"] for v in row)):  # the block kgraph inserts
+        rows = []
+        for row in node["res"]:
+            for variable, term in row.items():
+                expected = bound[str(variable)]
+                unbound = term is None or term == "UNDEF"  # how rdflib keeps UNDEF
+                assert unbound if expected is None else _same(term, expected), (variable, term)
+            rows.append(tuple(sorted(f"PARAM:{variable}" for variable, term in row.items()
+                                     if bound[str(variable)] is not None)))
+        return ("values", tuple(rows))
     if isinstance(node, CompValue):
         return (node.name, tuple((key, _shape(value, bound)) for key, value in node.items()))
     if isinstance(node, dict):
@@ -184,10 +197,6 @@ def _shape(node, bound: dict):
         return tuple(_shape(item, bound) for item in node)
     if isinstance(node, (set, frozenset)):
         return frozenset(_shape(item, bound) for item in node)
-    if isinstance(node, Identifier):
-        for variable, term in bound.items():
-            if _same(node, term):
-                return f"PARAM:{variable}"
     return node
 
 
@@ -205,7 +214,7 @@ def _algebra(saved, values):
     bound = bind_parameters(saved, values)
     text = prepare(saved.text, bound)
     ox.Store().query(text)  # oxigraph parses the same text
-    return _shape(translateQuery(parseQuery(text)).algebra, {k: v for k, v in bound.items() if v is not None}), bound
+    return _shape(translateQuery(parseQuery(text)).algebra, bound), bound
 
 
 @st.composite
@@ -224,8 +233,6 @@ def test_a_bound_parameter_never_changes_the_algebra(case):
         found, bound = _algebra(saved, values)
     except KGraphError:
         return  # refused (not a valid term of the declared type): nothing runs
-    terms = [str(t) for t in bound.values() if t is not None]
-    assume(len(set(terms)) == len(terms))  # two parameters with one value could not be told apart
     declared = {p.name: p for p in saved.params}
     expected, _ = _algebra(saved, {name: _benign(declared[name], i) for i, name in enumerate(sorted(values))})
     assert found == expected
