@@ -410,11 +410,11 @@ def test_an_interrupted_load_is_rolled_back(project, tmp_path, monkeypatch):
     stored = DiskBackend._store_new
     calls = []
 
-    def interrupted(self, item, digest):
+    def interrupted(self, item):
         calls.append(item.path)
         if len(calls) == 5:
             raise KeyboardInterrupt
-        return stored(self, item, digest)
+        return stored(self, item)
 
     monkeypatch.setattr(DiskBackend, "_store_new", interrupted)
     with pytest.raises(KeyboardInterrupt):

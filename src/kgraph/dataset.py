@@ -64,9 +64,7 @@ class Dataset:
     def add(self, source: SourceFile, quads: Iterable[ox.Quad]) -> None:
         """Store the quads parsed from ``source``."""
         self.store.extend(quads)
-        self.files.append(source)
-        for graph in source.graphs:
-            self._graph_file[graph] = source
+        self.register(source)
 
     def register(self, source: SourceFile) -> None:
         """Record a file whose graphs are already in the store."""

@@ -130,18 +130,18 @@ _STREAMABLE = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
 _CHUNK = 8 * 1024 * 1024
 
 
+def _position(data: bytes, index: int, line: int = 1, column: int = 1) -> tuple[int, int]:
+    """The line and column of ``data[index]``, ``data`` starting at ``line``, ``column``."""
+    before = data[:index]
+    newlines = before.count(b"\n")
+    return line + newlines, (index - before.rfind(b"\n") if newlines else column + index)
+
+
 def _check_stream(path: Path) -> str:
     """The checks of :func:`_check_bytes`, reading the file in chunks; returns its SHA-256."""
     digest = hashlib.sha256()
     line, column = 1, 1  # where ``carry`` (an incomplete character, at most 3 bytes) begins
     carry = b""
-
-    def advance(text: bytes) -> None:
-        nonlocal line, column
-        newlines = text.count(b"\n")
-        line += newlines
-        column = len(text) - text.rfind(b"\n") if newlines else column + len(text)
-
     try:
         with path.open("rb") as stream:
             first = stream.read(3)
@@ -160,7 +160,7 @@ def _check_stream(path: Path) -> str:
                         data = data[: exc.start]
                     else:
                         _encoding_error(path, data, exc.start, line, column)
-                advance(data)
+                line, column = _position(data, len(data), line, column)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
     if carry:
@@ -168,12 +168,9 @@ def _check_stream(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _encoding_error(path: Path, data: bytes, index: int, line: int, column: int) -> None:
+def _encoding_error(path: Path, data: bytes, index: int, line: int = 1, column: int = 1) -> None:
     """Raise the error for the bad byte ``data[index]``, ``data`` starting at ``line``, ``column``."""
-    before = data[:index]
-    newlines = before.count(b"\n")
-    line += newlines
-    column = len(before) - before.rfind(b"\n") if newlines else column + len(before)
+    line, column = _position(data, index, line, column)
     raise EncodingError(
         f"line {line}, column {column}: not UTF-8 (byte 0x{data[index]:02x}); RDF files must be UTF-8", path
     )
@@ -187,14 +184,7 @@ def _check_bytes(path: Path, data: bytes) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise EncodingError(
-            f"line {line}, column {column}: not UTF-8 (byte 0x{data[exc.start]:02x}); "
-            "RDF files must be UTF-8",
-            path,
-        ) from None
+        _encoding_error(path, data, exc.start)
 
 
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -205,9 +195,7 @@ def _refuse_entities(path: Path, data: bytes) -> None:
     point at other files; RDF data has no need of them."""
     match = _ENTITY.search(data)
     if match:
-        before = data[: match.start()]
-        line = before.count(b"\n") + 1
-        column = match.start() - (before.rfind(b"\n") + 1) + 1
+        line, column = _position(data, match.start())
         raise RDFSyntaxError(path, line, column, "XML entity declarations are refused: they can expand without "
                              "bound or read other files; write the values out")
 
@@ -238,8 +226,13 @@ def _open(path: Path, data_dir: Path | None):
     _check_bytes(path, data)
     if fmt == ox.RdfFormat.RDF_XML:
         _refuse_entities(path, data)
+    return (data, fmt, *_targets(path, data_dir))
+
+
+def _targets(path: Path, data_dir: Path | None) -> tuple[ox.NamedNode, str]:
+    """The graph a file's triples outside any graph declaration fill, and its base IRI."""
     resolved = path.resolve()
-    return data, fmt, ox.NamedNode(graph_name_for(resolved, data_dir)), resolved.as_uri()
+    return ox.NamedNode(graph_name_for(resolved, data_dir)), resolved.as_uri()
 
 
 def _parser(base_iri: str, data: bytes, fmt: ox.RdfFormat):
@@ -264,10 +257,17 @@ def _parsing(path: Path, iterate):
         raise InputError(f"cannot be parsed: {exc} (a single literal or IRI is too large)", path) from None
 
 
-def _check_not_empty(path: Path, data: bytes, count: int, allow_empty: bool) -> None:
+def _check_not_empty(path: Path, data: bytes | None, count: int, allow_empty: bool) -> None:
+    """``data`` is None for a streamed file (which is large, so not blank)."""
     if not count and not allow_empty:
-        what = "empty file" if not data.strip() else "no RDF statements in file"
+        what = "empty file" if data is not None and not data.strip() else "no RDF statements in file"
         raise EmptyInputError(f"{what} (nothing to validate)", path)
+
+
+def _in_graphs(parser, default_graph: ox.NamedNode) -> list[ox.Quad]:
+    """The parsed quads, those outside any graph declaration put in ``default_graph``."""
+    return [q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, default_graph)
+            for q in parser]
 
 
 def parse_file(
@@ -296,11 +296,7 @@ def parse_file(
     path = Path(path)
     data, fmt, default_graph, base_iri = _open(path, data_dir)
     parser = _parser(base_iri, data, fmt)
-    quads = _parsing(path, lambda: [
-        q if not isinstance(q.graph_name, ox.DefaultGraph)
-        else ox.Quad(q.subject, q.predicate, q.object, default_graph)
-        for q in parser
-    ])
+    quads = _parsing(path, lambda: _in_graphs(parser, default_graph))
     _check_not_empty(path, data, len(quads), allow_empty)
     graphs = tuple(dict.fromkeys(graph_key(q.graph_name) for q in quads)) or (default_graph.value,)
     return ParsedFile(path, fmt, quads, dict(parser.prefixes), graphs)
@@ -335,19 +331,35 @@ class ScannedFile:
             self.digest = hashlib.sha256(self.data).hexdigest()
         return self.digest
 
+    def quads(self) -> list[ox.Quad]:
+        """The file's quads, parsed again from the bytes that were scanned (the
+        file itself, for a streamed one), once."""
+        if self._quads is None:
+            if self.data is None:
+                parser = ox.parse(path=str(self.path), format=self.format, base_iri=self.base_iri,
+                                  without_named_graphs=True)
+            else:
+                parser = _parser(self.base_iri, self.data, self.format)
+            self._quads = _parsing(self.path, lambda: _in_graphs(parser, self.default_graph))
+        return self._quads
+
     def settle_blank_graphs(self) -> list[ox.Quad]:
-        """The file's quads, parsed again, with :attr:`graphs` renamed to match.
+        """:meth:`quads`, with :attr:`graphs` renamed to match them.
 
         The engine would give blank-node graph names new ids of its own, so a
         file that has them is stored from these quads instead; call this
         before using :attr:`graphs` of such a file.
         """
-        if self._quads is None:
-            parser = _parser(self.base_iri, self.data, self.format)
-            self._quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
-                           else ox.Quad(q.subject, q.predicate, q.object, self.default_graph) for q in parser]
-            self.graphs = tuple(dict.fromkeys(graph_key(q.graph_name) for q in self._quads)) or self.graphs
-        return self._quads
+        quads = self.quads()
+        self.graphs = tuple(dict.fromkeys(graph_key(q.graph_name) for q in quads)) or self.graphs
+        return quads
+
+    def quads_by_graph(self) -> dict[str, list[ox.Quad]]:
+        """:meth:`quads` grouped by the graph they fill."""
+        groups: dict[str, list[ox.Quad]] = {graph: [] for graph in self.graphs}
+        for quad in self.quads():
+            groups.setdefault(graph_key(quad.graph_name), []).append(quad)
+        return groups
 
     def load_into(self, store: ox.Store) -> None:
         """Have the engine store this file (one transaction)."""
@@ -376,8 +388,7 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
     if streams(path):
         digest = _check_stream(path)
         fmt = FORMATS[path.suffix.lower()]
-        resolved = path.resolve()
-        default_graph, base_iri = ox.NamedNode(graph_name_for(resolved, data_dir)), resolved.as_uri()
+        default_graph, base_iri = _targets(path, data_dir)
         parser = ox.parse(path=str(path), format=fmt, base_iri=base_iri, without_named_graphs=True)
         data = None
     else:
@@ -394,7 +405,7 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
         return names, count
 
     names, count = _parsing(path, graph_names)
-    _check_not_empty(path, data if data is not None else (b"" if not count else b"x"), count, allow_empty)
+    _check_not_empty(path, data, count, allow_empty)
     blank_graphs = any(isinstance(g, ox.BlankNode) for g in names)
     graphs = tuple(dict.fromkeys(
         default_graph.value if isinstance(g, ox.DefaultGraph) else graph_key(g) for g in names
@@ -495,12 +506,12 @@ def load(
             if streams(path):
                 # A large Turtle/N-Triples file fills one graph known in advance:
                 # the engine loads it while the worker's strict parse checks it.
-                graph = graph_name_for(path.resolve(), data_dir)
-                claim((graph,), path)
-                stored.append(graph)
+                graph, base_iri = _targets(path, data_dir)
+                claim((graph.value,), path)
+                stored.append(graph.value)
                 try:
                     target.store.load(path=str(path), format=FORMATS[path.suffix.lower()],
-                                      to_graph=ox.NamedNode(graph), base_iri=path.resolve().as_uri())
+                                      to_graph=graph, base_iri=base_iri)
                 except (SyntaxError, ValueError, MemoryError, OSError) as exc:
                     result()  # the strict parse's error says it better
                     raise InputError(f"cannot be loaded: {exc}", path) from None

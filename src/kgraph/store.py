@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dataset import Dataset, SourceFile, graph_key, graph_term
+from .dataset import Dataset, SourceFile, graph_term
 from .errors import InputError
 from .errors import GraphConflictError
 from .loader import ScannedFile, collect_files, graph_name_for, parse_file, scanned
@@ -129,7 +129,7 @@ class Backend:
         for graph, (file, _) in meta.items():
             if Path(file).resolve() in in_load:
                 owners[graph] = Path(file)
-        replacements: list[tuple[ScannedFile, str]] = []
+        replacements: list[ScannedFile] = []
         added: list[str] = []
         committed = False
         try:
@@ -143,12 +143,11 @@ class Backend:
                             f"graph <{graph}> is also filled by {owners[graph]}; "
                             "each file must have a graph of its own", item.path)
                     owners[graph] = item.path
-                digest = item.sha256
                 if self._holds_any(item.graphs, meta):
-                    replacements.append((item, digest))
+                    replacements.append(item)
                 else:
                     added.extend(item.graphs)
-                    self._store_new(item, digest)
+                    self._store_new(item)
                     report.loaded.append(item.path)
                     report.triples += item.triples
                     if progress:
@@ -160,35 +159,29 @@ class Backend:
             if not committed:
                 self._drop_new(added)
             raise
-        for item, _ in replacements:
+        for item in replacements:
             report.loaded.append(item.path)
             report.triples += item.triples
             if progress:
                 progress(item.path)
         return report
 
-    def _store_replacements(self, replacements: list[tuple[ScannedFile, str]]) -> None:
+    def _store_replacements(self, replacements: list[ScannedFile]) -> None:
         """Replace the graphs of files the store already holds. Here: one file
         at a time, each graph at once (a server cannot do more); the on-disk
         store replaces them all in one transaction."""
-        for item, digest in replacements:
-            self._store_replacement(item, digest)
+        for item in replacements:
+            for graph, quads in item.quads_by_graph().items():
+                self._replace(graph, quads, item.path, item.sha256)
 
     def _holds_any(self, graphs: Sequence[str], meta: dict[str, tuple[str, str]]) -> bool:
         """Whether the store may already hold one of ``graphs`` (data or a
         record): such a file is stored only once every file has passed."""
         return True
 
-    def _store_new(self, item: ScannedFile, digest: str) -> None:
+    def _store_new(self, item: ScannedFile) -> None:
         """Store a file whose graphs the store does not hold yet."""
-        self._store_replacement(item, digest)
-
-    def _store_replacement(self, item: ScannedFile, digest: str) -> None:
-        """Replace each of a file's graphs at once."""
-        parsed = parse_file(item.path, data_dir=self._graph_root(item.path))
-        for graph in parsed.graphs:
-            quads = [q for q in parsed.quads if graph_key(q.graph_name) == graph]
-            self._replace(graph, quads, item.path, digest)
+        self._store_replacements([item])
 
     def _drop_new(self, graphs: Sequence[str]) -> None:
         """Undo :meth:`_store_new` for ``graphs`` (and their records)."""
@@ -197,9 +190,6 @@ class Backend:
                         f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {graph_term(graph)} ?p ?o }} }}")
 
     # to implement
-    def hashes(self) -> dict[str, str]:
-        raise NotImplementedError
-
     def _replace(self, graph: str, quads: list, source: Path, digest: str) -> None:
         raise NotImplementedError
 
@@ -223,16 +213,13 @@ class MemoryBackend(Backend):
 
         return load_project(None, self.project)[0]
 
-    def hashes(self) -> dict[str, str]:
-        return {}
-
     def _meta(self) -> dict[str, tuple[str, str]]:
         return {}
 
     def _holds_any(self, graphs, meta) -> bool:
         return False
 
-    def _store_new(self, item, digest) -> None:
+    def _store_new(self, item) -> None:
         pass  # nothing persists: loading only checks that the files parse
 
     def _drop_new(self, graphs) -> None:
@@ -251,9 +238,6 @@ class _StoredGraphs(Backend):
         query = (f"SELECT ?g ?file ?hash WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_META}sourceFile> ?file ; "
                  f"<{_META}sha256> ?hash }} }}")
         return {row["g"].value: (row["file"].value, row["hash"].value) for row in self._select(query)}
-
-    def hashes(self) -> dict[str, str]:
-        return {g: h for g, (_, h) in self._meta().items()}
 
     def _select(self, query: str):
         raise NotImplementedError
@@ -311,40 +295,29 @@ class DiskBackend(_StoredGraphs):
     def _select(self, query: str):
         return self.store.query(query)
 
-    def _replace(self, graph: str, quads: list, source: Path, digest: str) -> None:
-        # one update request is one transaction: the old graph or the new one, never a mix
-        target = graph_term(graph)
-        self.store.update(
-            f"DROP SILENT GRAPH {target} ;\n"
-            f"INSERT DATA {{ GRAPH {target} {{\n{_serialize_block(quads)}\n}} }} ;\n"
-            + _meta_update(graph, source, digest)
-        )
-
     def update(self, text: str) -> None:
         self.store.update(text)
 
     def _holds_any(self, graphs: Sequence[str], meta: dict[str, tuple[str, str]]) -> bool:
         return any(g in meta or self.store.contains_named_graph(graph_term(g)) for g in graphs)
 
-    def _store_new(self, item: ScannedFile, digest: str) -> None:
+    def _store_new(self, item: ScannedFile) -> None:
         # The engine's load is one transaction: the file's graphs are stored
         # whole or not at all. A crash before the record below leaves whole
         # graphs without a record, which the next load replaces.
         item.load_into(self.store)
-        self.store.update(" ;\n".join(_meta_update(g, item.path, digest) for g in item.graphs))
+        self.store.update(" ;\n".join(_meta_update(g, item.path, item.sha256) for g in item.graphs))
 
-    def _store_replacements(self, replacements: list[tuple[ScannedFile, str]]) -> None:
+    def _store_replacements(self, replacements: list[ScannedFile]) -> None:
         # one update request is one transaction: every replaced graph is old or
         # every one is new, whatever stops the load
-        parts = []
-        for item, digest in replacements:
-            parsed = parse_file(item.path, data_dir=self._graph_root(item.path))
-            for graph in parsed.graphs:
-                target = graph_term(graph)
-                quads = [q for q in parsed.quads if graph_key(q.graph_name) == graph]
-                parts.append(f"DROP SILENT GRAPH {target} ;\n"
-                             f"INSERT DATA {{ GRAPH {target} {{\n{_serialize_block(quads)}\n}} }} ;\n"
-                             + _meta_update(graph, item.path, digest))
+        parts = [
+            f"DROP SILENT GRAPH {graph_term(graph)} ;\n"
+            f"INSERT DATA {{ GRAPH {graph_term(graph)} {{\n{_serialize_block(quads)}\n}} }} ;\n"
+            + _meta_update(graph, item.path, item.sha256)
+            for item in replacements
+            for graph, quads in item.quads_by_graph().items()
+        ]
         if parts:
             self.store.update(" ;\n".join(parts))
 
