@@ -49,16 +49,16 @@ def measure(corpus: Path, runs: int, pyshacl_too: bool) -> dict:
     """Every measurement on one corpus, in this process."""
     import pyoxigraph as ox
 
-    from kgraph.analysis import analyze
-    from kgraph.export import export
-    from kgraph.loader import load
-    from kgraph.networks import PROJECTIONS, network
+    from kgraph.networks.analysis import analyze
+    from kgraph.networks.export import export
+    from kgraph.rdf.load import load
+    from kgraph.networks.projections import PROJECTIONS, network
     from kgraph.project import find_project
-    from kgraph.queries import read_queries
-    from kgraph.querying import run_query
-    from kgraph.store import DiskBackend
-    from kgraph.summary import load_project
-    from kgraph.validation import validate
+    from kgraph.sparql.saved import read_queries
+    from kgraph.sparql.run import run_query
+    from kgraph.stores.disk import DiskBackend
+    from kgraph.project import load_project
+    from kgraph.validation.run import validate
 
     project = find_project(corpus)
     files = sorted(p for p in (corpus / "data").rglob("*") if p.suffix in (".ttl", ".trig"))
@@ -91,15 +91,16 @@ def measure(corpus: Path, runs: int, pyshacl_too: bool) -> dict:
 
     rows["load into the on-disk store"] = {"kgraph": median_time(our_disk, 1), "raw": median_time(raw_disk, 1), "target": "load"}
 
-    dataset = load_project(None, project)[0]
+    dataset = load_project(None, project)
     params = {"actor-profile": {"actor": "Polity 0"}}
     for saved in read_queries(project.queries_dir):
         run_query(dataset, saved, params.get(saved.name))  # warm up
         ours = median_time(lambda: run_query(dataset, saved, params.get(saved.name)), runs)
-        from kgraph.querying import bind_parameters, prepare
+        from kgraph.sparql.params import bind_parameters
+        from kgraph.sparql.run import prepare
 
         text = prepare(saved.text, bind_parameters(saved, params.get(saved.name), dataset))
-        raw = median_time(lambda: list(dataset.store.query(text, use_default_graph_as_union=True)), runs)
+        raw = median_time(lambda: list(dataset.dataset.store.query(text, use_default_graph_as_union=True)), runs)
         rows[f"query {saved.name}"] = {"kgraph": ours, "raw": raw, "target": "query"}
 
     planted = {(p["focus"], p["source"]) for p in json.loads((corpus / "planted.json").read_text())}

@@ -30,7 +30,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "quads": len(store),
 
 OURS = """
 import json, resource, sys, time
-from kgraph.loader import load
+from kgraph.rdf.load import load
 start = time.perf_counter()
 dataset = load([sys.argv[1]])
 print(json.dumps({"seconds": time.perf_counter() - start, "quads": len(dataset),

@@ -28,10 +28,10 @@ def main() -> None:
     import pyoxigraph as ox
 
     from benchmarks.generate import generate
-    from kgraph.analysis import analyze
-    from kgraph.networks import PROJECTIONS, network
+    from kgraph.networks.analysis import analyze
+    from kgraph.networks.projections import PROJECTIONS, network
     from kgraph.project import find_project
-    from kgraph.summary import load_project
+    from kgraph.project import load_project
 
     corpus = args.corpus or Path(tempfile.mkdtemp(prefix="kgraph-corpus-"))
     if not (corpus / "data").is_dir():
@@ -48,7 +48,7 @@ def main() -> None:
             raw += sum(1 for _ in ox.parse(path=str(path)))
     baseline = time.perf_counter() - start
     start = time.perf_counter()
-    dataset, _ = load_project(None, project)
+    dataset = load_project(None, project)
     loaded = time.perf_counter() - start
     print(f"corpus: {len(dataset)} quads; raw pyoxigraph parse {baseline:.2f} s; kgraph load {loaded:.2f} s")
     print(f"{'network':12} {'nodes':>7} {'edges':>7} {'build s':>8} {'analyze s':>10} {'total s':>8} {'x parse':>8}  note")

@@ -47,17 +47,17 @@ def main() -> None:
     args = parser.parse_args()
 
     from kgraph.project import find_project
-    from kgraph.summary import load_project
+    from kgraph.project import load_project
 
     project = find_project(args.corpus)
-    dataset = load_project(None, project)[0]
+    dataset = load_project(None, project)
 
     def timed(text: str) -> tuple[float, int]:
-        rows = len(list(dataset.store.query(text, use_default_graph_as_union=True)))
+        rows = len(list(dataset.dataset.store.query(text, use_default_graph_as_union=True)))
         samples = []
         for _ in range(3):
             start = time.perf_counter()
-            list(dataset.store.query(text, use_default_graph_as_union=True))
+            list(dataset.dataset.store.query(text, use_default_graph_as_union=True))
             samples.append(time.perf_counter() - start)
         return statistics.median(samples), rows
 

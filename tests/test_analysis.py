@@ -11,8 +11,9 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from kgraph.analysis import BROKERAGE_ROLES, _flow_graph, _role, analyze, balance, brokerage, summarize_graph
-from kgraph.networks import network
+from kgraph.networks.analysis import analyze, balance, summarize_graph
+from kgraph.networks.brokerage import BROKERAGE_ROLES, _flow_graph, _role, brokerage
+from kgraph.networks.projections import network
 
 A = "https://w3id.org/kgraph/actor/"
 

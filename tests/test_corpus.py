@@ -10,8 +10,8 @@ import pytest
 
 from benchmarks.generate import generate
 from kgraph.project import find_project
-from kgraph.store import DiskBackend
-from kgraph.validation import check_dataset, validate
+from kgraph.stores.disk import DiskBackend
+from kgraph.validation.run import check, validate
 
 from conftest import ROOT
 
@@ -44,5 +44,5 @@ def test_the_same_through_an_on_disk_store(corpus, tmp_path):
     project, planted = corpus
     backend = DiskBackend(project, tmp_path / "store")
     backend.load()
-    assert _found(check_dataset(backend.validation_dataset(), project=project)) == planted
+    assert _found(check(backend.validation_graph())) == planted
     backend.close()

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from kgraph import load, validate
-from kgraph.docs import ontology_markdown
+from kgraph.authoring.docs import ontology_markdown
 
 from conftest import ROOT
 

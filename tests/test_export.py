@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from lxml import etree
 
-from kgraph import atomic
-from kgraph.export import export, to_gexf, with_metrics
-from kgraph.networks import network
+from kgraph._util import atomic
+from kgraph.networks.export import export, to_gexf, with_metrics
+from kgraph.networks.projections import network
 
 from conftest import TEST_DATA
 
@@ -27,9 +27,9 @@ NETWORKS = ["mediation", "interaction", "stance", "signed", "conflict", "claims"
 
 @pytest.fixture(scope="module")
 def graphs(project):
-    from kgraph.summary import load_project
+    from kgraph.project import load_project
 
-    dataset = load_project(None, project)[0]
+    dataset = load_project(None, project)
     return {name: with_metrics(network(name, dataset, project=project)) for name in NETWORKS}
 
 
@@ -250,7 +250,7 @@ def test_cli_export_formats(run, tmp_path):
 KILL_EXPORT = """
 import sys
 import networkx as nx
-from kgraph.export import export
+from kgraph.networks.export import export
 G = nx.gnm_random_graph(40_000, 120_000, seed=1, directed=True)
 nx.relabel_nodes(G, {n: f"https://w3id.org/kgraph/actor/n{n}" for n in G}, copy=False)
 for n in G:

@@ -14,8 +14,8 @@ from kgraph import (
     RDFSyntaxError,
     load,
 )
-from kgraph.dataset import graph_key
-from kgraph.loader import graph_name_for, parse_file
+from kgraph.rdf.dataset import graph_key
+from kgraph.rdf.parse import graph_name_for, parse_file
 
 TRIPLE = "<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
 
@@ -178,7 +178,7 @@ def test_blank_node_graphs_are_registered_as_stored_and_rolled_back(write):
 def test_a_graph_already_in_the_store_is_never_merged_into(write):
     import pyoxigraph as ox
 
-    from kgraph.dataset import Dataset
+    from kgraph.rdf.dataset import Dataset
 
     path = write("b.ttl", TRIPLE)
     store = ox.Store()

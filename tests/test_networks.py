@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from kgraph.loader import load
-from kgraph.networks import NetworkError, dna_weight, network
-from kgraph.summary import load_project
+from kgraph.errors import NetworkError
+from kgraph.networks.builders import dna_weight
+from kgraph.networks.projections import network
+from kgraph.project import load_project
 
 from conftest import TEST_DATA
 
@@ -21,14 +22,12 @@ REINTEGRATION = "https://w3id.org/kgraph/claim/2023-03-01-reintegration-discusse
 
 @pytest.fixture(scope="module")
 def shipped(project):
-    return load_project(None, project)[0]
+    return load_project(None, project)
 
 
 @pytest.fixture(scope="module")
 def positions(project):
-    dataset = load([TEST_DATA / "positions.ttl"])
-    load(project.ontology_files(), data_dir=project.root, dataset=dataset)
-    return dataset
+    return project.load([TEST_DATA / "positions.ttl"])
 
 
 def test_every_node_has_a_label_and_a_kind(shipped, project):

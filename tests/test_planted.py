@@ -16,8 +16,8 @@ import pytest
 
 from benchmarks.generate import MISTAKES, generate
 from kgraph.project import find_project
-from kgraph.store import DiskBackend
-from kgraph.validation import check_dataset, validate, validate_changes
+from kgraph.stores.disk import DiskBackend
+from kgraph.validation.run import check, validate
 
 from conftest import ROOT
 
@@ -85,13 +85,13 @@ def test_changed_since_reports_the_mistakes_of_the_changed_articles(corpus, plan
     try:
         for path in files:
             path.write_bytes(path.read_bytes() + b"\n# touched\n")
-        assert found(validate_changes("HEAD", project=project)) == in_articles(planted, set(changed))
-        assert found(validate_changes("HEAD", project=project, engine="pyshacl")) == in_articles(planted, set(changed))
+        assert found(validate(changed_since="HEAD", project=project)) == in_articles(planted, set(changed))
+        assert found(validate(changed_since="HEAD", project=project, engine="pyshacl")) == in_articles(planted, set(changed))
     finally:
         for path, data in zip(files, originals):
             path.write_bytes(data)
     # nothing changed: nothing to report
-    assert found(validate_changes("HEAD", project=project)) == set()
+    assert found(validate(changed_since="HEAD", project=project)) == set()
 
 
 def test_the_on_disk_store_reports_the_planted_mistakes(corpus, planted, tmp_path):
@@ -99,7 +99,7 @@ def test_the_on_disk_store_reports_the_planted_mistakes(corpus, planted, tmp_pat
     backend = DiskBackend(project, tmp_path / "store")
     backend.load()
     try:
-        assert found(check_dataset(backend.validation_dataset(), project=project)) == planted
+        assert found(check(backend.validation_graph())) == planted
     finally:
         backend.close()
 

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kgraph.dataset import Dataset
+from kgraph.rdf.dataset import Dataset
 from kgraph.errors import InputError
-from kgraph.export import to_csv, to_gexf, to_graphml
-from kgraph.loader import parse_file
-from kgraph.queries import SavedQuery
-from kgraph.querying import run_query
+from kgraph.networks.export import to_csv, to_gexf, to_graphml
+from kgraph.rdf.parse import parse_file
+from kgraph.sparql.saved import SavedQuery
+from kgraph.sparql.run import run_query
 
 from conftest import ROOT
 
@@ -145,8 +145,9 @@ from rdflib.plugins.sparql.parserutils import CompValue  # noqa: E402
 from rdflib.term import Identifier  # noqa: E402
 
 from kgraph.errors import KGraphError  # noqa: E402
-from kgraph.queries import read_queries  # noqa: E402
-from kgraph.querying import bind_parameters, prepare  # noqa: E402
+from kgraph.sparql.saved import read_queries  # noqa: E402
+from kgraph.sparql.params import bind_parameters
+from kgraph.sparql.run import prepare  # noqa: E402
 
 SAVED = [q for q in read_queries(ROOT / "queries") if q.params] + [
     SavedQuery("typed", ROOT / "typed.rq",
@@ -245,8 +246,8 @@ def test_a_bound_parameter_never_changes_the_algebra(case):
 
 # --- any RDF kgraph writes reads back equal -----------------------------------
 
-from kgraph.rdf_dump import dump_rdf  # noqa: E402
-from kgraph.loader import load  # noqa: E402
+from kgraph.rdf.dump import dump as dump_rdf  # noqa: E402
+from kgraph.rdf.load import load  # noqa: E402
 
 awkward = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 iri_part = st.text(st.sampled_from(list("az09-_~.!$&'()*+,;=:@/")), min_size=1, max_size=12)

@@ -13,9 +13,11 @@ import rdflib
 from rdflib.query import Result
 
 from kgraph.errors import InputError
-from kgraph.queries import SavedQuery, read_queries
-from kgraph.querying import ParameterError, QueryError, bind_parameters, prepare, run_query
-from kgraph.summary import load_project
+from kgraph.sparql.saved import SavedQuery, read_queries
+from kgraph.errors import ParameterError, QueryError
+from kgraph.sparql.params import bind_parameters
+from kgraph.sparql.run import prepare, run_query
+from kgraph.project import load_project
 
 from conftest import ROOT
 
@@ -27,11 +29,11 @@ MARCH_1 = EVENT + "2023-03-01-khojalu-meeting"
 
 @pytest.fixture(scope="module")
 def dataset(project):
-    return load_project(None, project)[0]
+    return load_project(None, project)
 
 
 def rows(dataset, name, engine="oxigraph", **params):
-    from kgraph.querying import find_query
+    from kgraph.sparql.saved import find_query
 
     result = run_query(dataset, find_query(name), params, engine=engine)
     return result.records()
@@ -177,7 +179,7 @@ def test_actor_profile_by_label_and_by_iri(dataset):
 
 @pytest.mark.parametrize("query", [q.name for q in read_queries(ROOT / "queries")])
 def test_both_engines_return_the_same_rows(dataset, query):
-    from kgraph.querying import find_query
+    from kgraph.sparql.saved import find_query
 
     saved = find_query(query)
     cases = {
@@ -224,7 +226,7 @@ def test_parameters_are_typed(dataset):
 
 @pytest.mark.parametrize("values, message", [
     ({"must": "x", "nope": "1"}, "has no parameter 'nope'"),
-    ({}, "needs --param must=VALUE"),
+    ({}, "needs a value for parameter 'must'"),
     ({"must": "x", "day": "1 March"}, "is not a date"),
     ({"must": "x", "day": "2023-02-30"}, "is not a date"),
     ({"must": "x", "n": "three"}, "is not a whole number"),
@@ -241,7 +243,7 @@ def test_bad_parameters_are_refused(dataset, values, message):
 def test_an_ambiguous_label_is_refused(write, project):
     path = write("two.ttl", '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n'
                             '<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "same" .\n')
-    dataset = load_project([path], project)[0]
+    dataset = load_project([path], project)
     with pytest.raises(ParameterError, match="label is ambiguous"):
         bind_parameters(PARAMETRIC, {"must": "x", "who": "SAME"}, dataset)
 
@@ -326,7 +328,7 @@ def test_output_file_is_written(run, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["no-such-query"], "no saved query named 'no-such-query'"),
-    (["actor-profile"], "needs --param actor=VALUE"),
+    (["actor-profile"], "needs a value for parameter 'actor'"),
     (["posts", "-p", "colour=red"], "has no parameter 'colour'"),
     (["timeline", "-p", "from=yesterday"], "is not a date"),
     (["actor-profile", "-p", "actor=x> } ; DROP ALL ; #"], "parameter actor="),
@@ -342,7 +344,7 @@ def test_service_refused_on_the_command_line(run, write):
     path = write("remote.rq", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     out = run("query", path)
     assert out.exit_code == 2
-    assert "refuses that unless --allow-service" in out.stderr
+    assert "refuses unless it is allowed (see --allow-service)" in out.stderr
 
 
 def test_invalid_sparql_exits_2(run, write):
@@ -360,7 +362,7 @@ def test_list_names_every_saved_query(run):
 
 
 def test_media_types():
-    from kgraph.results import QueryResult
+    from kgraph.sparql.results import QueryResult
 
     assert QueryResult("select").media_type("json") == "application/sparql-results+json"
     assert QueryResult("select").media_type("tsv") == "text/tab-separated-values"

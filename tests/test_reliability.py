@@ -237,7 +237,7 @@ def test_time_limit_zero_means_none(run):
 FITS_SCRIPT = """
 import resource, sys
 from pathlib import Path
-import kgraph.cli, kgraph.summary, kgraph.loader, pyoxigraph, rich.table, rich.console
+import kgraph.cli, kgraph.project, kgraph.rdf.load, pyoxigraph, rich.table, rich.console
 size = int(next(l.split()[1] for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('VmSize:'))) * 1024
 # room for the interpreter and libraries, not for the file's triples
 resource.setrlimit(resource.RLIMIT_AS, (size + int(sys.argv[1]), resource.getrlimit(resource.RLIMIT_AS)[1]))
@@ -268,26 +268,27 @@ def test_a_file_too_large_for_memory_is_a_clean_error(tmp_path):
 def test_a_large_file_streams_and_loads_whole(tmp_path, monkeypatch):
     """Above the streaming threshold a file is checked in chunks and parsed
     as a stream while the engine loads it; errors are still located."""
-    import kgraph.loader as loader
+    import kgraph.rdf.parse as loader
     from kgraph.errors import EncodingError, RDFSyntaxError
+    from kgraph.rdf.load import load
 
     monkeypatch.setattr(loader, "STREAM_THRESHOLD", 1000)
     monkeypatch.setattr(loader, "_CHUNK", 4096)
     good = tmp_path / "good.nt"
     good.write_text("".join(f'<http://example.org/s{n}> <http://example.org/p> "é {n}" .\n' for n in range(5000)))
     assert loader.streams(good)
-    dataset = loader.load([good])
+    dataset = load([good])
     assert len(dataset) == 5000 and dataset.files[0].triples == 5000
     before = (len(dataset), list(dataset.graphs))
     broken = tmp_path / "broken.nt"
     broken.write_bytes(good.read_bytes() + b"<http://example.org/s> <http://example.org/p> .\n")
     with pytest.raises(RDFSyntaxError) as error:
-        loader.load([broken], dataset=dataset)
+        load([broken], dataset=dataset)
     assert error.value.line == broken.read_bytes().count(b"\n")
     latin = tmp_path / "latin.nt"
     latin.write_bytes(good.read_bytes().replace("é 4321".encode(), b"\xe9 4321"))
     with pytest.raises(EncodingError, match="line 4322, column"):
-        loader.load([latin], dataset=dataset)
+        load([latin], dataset=dataset)
     assert (len(dataset), list(dataset.graphs)) == before
 
 
@@ -301,7 +302,7 @@ def test_deeply_nested_blank_node_property_lists_parse_without_crashing(run, wri
 
 @pytest.mark.parametrize("chunk", [7, 29, 30, 31, 64])
 def test_streamed_encoding_errors_name_the_same_place_as_whole_file_ones(tmp_path, monkeypatch, chunk):
-    import kgraph.loader as loader
+    import kgraph.rdf.parse as loader
     from kgraph.errors import EncodingError
 
     monkeypatch.setattr(loader, "_CHUNK", chunk)
@@ -327,7 +328,7 @@ def test_the_time_limit_is_left_out_off_the_main_thread():
     import signal
     import threading
 
-    from kgraph.limits import time_limit
+    from kgraph._util.limits import time_limit
 
     handler = signal.getsignal(signal.SIGALRM)
     ran = []

@@ -168,7 +168,7 @@ def test_every_check_has_a_case(project):
 
 @pytest.mark.parametrize("check", sorted(CHECK_CASES))
 def test_check_reports_rows_as_violations(check, project, world_project, tmp_path):
-    from kgraph.queries import read_query
+    from kgraph.sparql.saved import read_query
 
     severity = read_query(project.checks_dir / f"{check}.rq").header.get("severity", "violation")
     clean = validate([WORLD], project=world_project)

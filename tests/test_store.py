@@ -20,13 +20,16 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from kgraph.export import to_gexf
-from kgraph.networks import PROJECTIONS, network
+from kgraph.networks.export import to_gexf
+from kgraph.networks.projections import PROJECTIONS, network
 from kgraph.project import find_project
-from kgraph.queries import read_queries
-from kgraph.querying import run_query
+from kgraph.sparql.saved import read_queries
+from kgraph.sparql.run import run_query
 from kgraph.errors import InputError
-from kgraph.store import DiskBackend, MemoryBackend, RemoteBackend, StoreError
+from kgraph.errors import StoreError
+from kgraph.stores.disk import DiskBackend
+from kgraph.stores.memory import MemoryBackend
+from kgraph.stores.remote import RemoteBackend
 
 from conftest import ROOT
 
@@ -85,7 +88,7 @@ def backends(project, server, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def datasets(backends):
-    return {name: backend.dataset() for name, backend in backends.items()}
+    return {name: backend.graph() for name, backend in backends.items()}
 
 
 def _params(name):
@@ -95,7 +98,7 @@ def _params(name):
 @pytest.mark.parametrize("backend", ["disk", "remote"])
 @pytest.mark.parametrize("query", [q.name for q in read_queries(ROOT / "queries")])
 def test_saved_queries_answer_the_same_on_every_backend(datasets, backend, query):
-    from kgraph.querying import find_query
+    from kgraph.sparql.saved import find_query
 
     saved = find_query(query, find_project(ROOT))
     expected = run_query(datasets["memory"], saved, _params(query))
@@ -123,9 +126,9 @@ def test_networks_and_exports_are_the_same_on_every_backend(datasets, project, b
 
 @pytest.mark.parametrize("backend", ["disk", "remote"])
 def test_validation_is_the_same_on_every_backend(backends, project, backend):
-    from kgraph.validation import check_dataset
+    from kgraph.validation.run import check
 
-    report = check_dataset(backends[backend].validation_dataset(), project=project)
+    report = check(backends[backend].validation_graph())
     assert report.conforms and report.violations == []
     assert report.triples == 959
     assert {p.name for p in report.files} == {"baku-stepanakert-contacts-opinion.trig", "actors.ttl", "issues.ttl", "places.ttl", "posts.ttl"}
@@ -264,7 +267,7 @@ def test_a_slow_server_times_out(loaded_server, project):
         backend = RemoteBackend(project, f"{proxy.url}/query", timeout=0.5)
         started = time.monotonic()
         with pytest.raises(StoreError, match="no answer within 0.5 s"):
-            backend.dataset()
+            backend.graph()
         assert time.monotonic() - started < 3
     finally:
         proxy.close()
@@ -275,7 +278,7 @@ def test_a_stopped_server_gives_a_clear_error(project, tmp_path, run):
     url = f"{server.url}/query"
     server.stop()
     with pytest.raises(StoreError, match="cannot connect"):
-        RemoteBackend(project, url).dataset()
+        RemoteBackend(project, url).graph()
     out = run("--store", url, "query", "posts")
     assert out.exit_code == 2 and "cannot connect" in out.stderr
 
@@ -296,7 +299,7 @@ def test_a_store_path_that_is_a_file_is_refused(run, tmp_path):
 KILL_SCRIPT = """
 import sys
 from kgraph.project import find_project
-from kgraph.store import DiskBackend
+from kgraph.stores.disk import DiskBackend
 backend = DiskBackend(find_project(sys.argv[1]), sys.argv[2])
 print("ready", flush=True)
 backend.load([sys.argv[3]])

@@ -8,56 +8,80 @@ The public API is re-exported here; submodules load on first use so that
 >>> report = kgraph.validate()
 >>> report.conforms
 True
+>>> G = kgraph.network("mediation", level="polity")
+>>> kgraph.analyze(G).node("https://w3id.org/kgraph/actor/russia").liaison
+2
+
+The parts: :mod:`kgraph.rdf` (parsing, loading), :mod:`kgraph.sparql`
+(saved queries), :mod:`kgraph.validation`, :mod:`kgraph.networks`,
+:mod:`kgraph.stores`, :mod:`kgraph.authoring`, :mod:`kgraph.render`; every
+exception is in :mod:`kgraph.errors`.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ._util.lazy import lazy_exports
+from ._version import __version__
 
 _EXPORTS = {
-    "load": "loader",
-    "collect_files": "loader",
-    "FORMATS": "loader",
-    "Dataset": "dataset",
-    "SourceFile": "dataset",
-    "Location": "dataset",
-    "validate": "validation",
-    "ValidationReport": "validation",
-    "Violation": "validation",
-    "find_project": "project",
+    # the project and its loaded graph
     "Project": "project",
-    "summarize": "summary",
-    "load_project": "summary",
-    "Summary": "summary",
-    "run_query": "querying",
-    "find_query": "querying",
-    "QueryResult": "results",
-    "network": "networks",
-    "PROJECTIONS": "networks",
-    "analyze": "analysis",
-    "Analysis": "analysis",
-    "plot": "plot",
+    "ProjectGraph": "project",
+    "find_project": "project",
+    "load_project": "project",
+    "stats": "counts",
+    "Summary": "counts",
+    # validation
+    "validate": "validation.run",
+    "check": "validation.run",
+    "ValidationReport": "validation.report",
+    "Violation": "validation.report",
+    # SPARQL
+    "query": "sparql.run",
+    "run_query": "sparql.run",
+    "find_query": "sparql.saved",
+    "SavedQuery": "sparql.saved",
+    "QueryResult": "sparql.results",
+    # networks
+    "network": "networks.projections",
+    "PROJECTIONS": "networks.projections",
+    "analyze": "networks.analysis",
+    "Analysis": "networks.analysis",
+    "METRICS": "networks.analysis",
+    "export": "networks.export",
+    "plot": "networks.plot",
+    # RDF and stores
+    "load": "rdf.load",
+    "Dataset": "rdf.dataset",
+    "dump": "rdf.dump",
+    "open_store": "stores.open",
+    # authoring
+    "new_article": "authoring.scaffold",
+    # errors
     "KGraphError": "errors",
     "InputError": "errors",
     "RDFSyntaxError": "errors",
-    "EmptyInputError": "errors",
     "EncodingError": "errors",
+    "EmptyInputError": "errors",
     "GraphConflictError": "errors",
+    "QueryError": "errors",
+    "ParameterError": "errors",
+    "NetworkError": "errors",
+    "ScaffoldError": "errors",
+    "OutputError": "errors",
+    "ExportError": "errors",
+    "StoreError": "errors",
+    "RemoteError": "errors",
+    "LimitError": "errors",
+    "TimeLimitError": "errors",
+    "MemoryLimitError": "errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kgraph' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, _dir = lazy_exports(__name__, _EXPORTS)
 
 
 def __dir__() -> list[str]:
@@ -65,21 +89,24 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .dataset import Dataset, Location, SourceFile
+    from .authoring.scaffold import new_article
     from .errors import (
-        EmptyInputError,
-        EncodingError,
-        GraphConflictError,
-        InputError,
-        KGraphError,
-        RDFSyntaxError,
+        EmptyInputError, EncodingError, ExportError, GraphConflictError, InputError, KGraphError, LimitError,
+        MemoryLimitError, NetworkError, OutputError, ParameterError, QueryError, RDFSyntaxError, RemoteError,
+        ScaffoldError, StoreError, TimeLimitError,
     )
-    from .analysis import Analysis, analyze
-    from .loader import FORMATS, collect_files, load
-    from .networks import PROJECTIONS, network
-    from .plot import plot
-    from .querying import find_query, run_query
-    from .results import QueryResult
-    from .project import Project, find_project
-    from .summary import Summary, load_project, summarize
-    from .validation import ValidationReport, Violation, validate
+    from .networks.analysis import METRICS, Analysis, analyze
+    from .networks.export import export
+    from .networks.plot import plot
+    from .networks.projections import PROJECTIONS, network
+    from .project import Project, ProjectGraph, find_project, load_project
+    from .rdf.dataset import Dataset
+    from .rdf.dump import dump
+    from .rdf.load import load
+    from .sparql.results import QueryResult
+    from .sparql.run import query, run_query
+    from .sparql.saved import SavedQuery, find_query
+    from .counts import Summary, stats
+    from .stores.open import open_store
+    from .validation.report import ValidationReport, Violation
+    from .validation.run import check, validate

@@ -1,7 +1,10 @@
 """The ``kgraph`` command line: thin click commands over the library.
 
-Each command resolves its inputs, calls one library function and formats the
-result. Library errors become ``Error: ...`` on stderr with exit code 2.
+Each command resolves its inputs (the project, the store or the files, the
+options), calls one library function, and prints what a renderer from
+:mod:`kgraph.render` makes of the result. Library errors become
+``Error: ...`` on stderr with exit code 2; the flag an error is about is
+named here, at the edge, never in the library.
 """
 
 from __future__ import annotations
@@ -11,12 +14,33 @@ from pathlib import Path
 
 import click
 
-from .choices import LEVELS, NORMALIZATIONS
+from .networks.levels import LEVELS, NORMALIZATIONS
+
+__all__ = ["cli", "main", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_ERROR", "EXIT_INTERRUPTED"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 #: Default --time-limit in seconds (every command but serve).
 DEFAULT_TIME_LIMIT = 1800.0
+
+#: The flag that sets each library parameter an error may name.
+FLAGS = {
+    "params": "--param",
+    "slug": "--slug",
+    "title": "--title",
+    "published": "--published",
+    "url": "--url",
+    "changed_since": "--changed-since",
+    "allow_service": "--allow-service",
+    "timeout": "--timeout (or KGRAPH_SPARQL_TIMEOUT)",
+    "engine": "--engine",
+}
+
+
+def error_text(exc) -> str:
+    """A library error as the command line prints it, with its flag named."""
+    flag = FLAGS.get(exc.option or "")
+    return f"{exc}" + (f" (see {flag})" if flag else "")
 
 
 class _KGraphGroup(click.Group):
@@ -28,7 +52,7 @@ class _KGraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KGraphError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {error_text(exc)}", err=True)
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             # loads have rolled back and atomic writes removed their temporary files
@@ -69,7 +93,7 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: fl
     from .project import find_project
 
     if time_limit and ctx.invoked_subcommand not in (None, "serve"):
-        from .limits import time_limit as limit
+        from ._util.limits import time_limit as limit
 
         ctx.with_resource(limit(time_limit, f"kgraph {ctx.invoked_subcommand}"))
 
@@ -78,21 +102,63 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: fl
     ctx.meta["kgraph.timeout"] = timeout
 
 
-def _backend(project):
+# -- resolving inputs -------------------------------------------------------------
+
+
+def _store(project):
     """The store chosen with --store (memory by default)."""
-    from .store import open_store
+    from .stores.open import open_store
 
     ctx = click.get_current_context()
     return open_store(ctx.meta.get("kgraph.store"), project, ctx.meta.get("kgraph.timeout"))
 
 
-def _dataset(project, data_paths=()):
-    """The data to work on: files given with --data, else the chosen store."""
+def _graph(project, data_paths=()):
+    """The graph to work on: the files given with --data, else the chosen store's."""
     if data_paths:
-        from .summary import load_project
+        return project.load(list(data_paths))
+    return _store(project).graph()
 
-        return load_project(list(data_paths), project)[0]
-    return _backend(project).dataset()
+
+def _console(stderr: bool = False):
+    """A rich console: the terminal's width, or $COLUMNS (default 200) when piped."""
+    import os
+
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty():
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=int(os.environ.get("COLUMNS") or 200))
+
+
+def _show(renderable) -> None:
+    _console().print(renderable, highlight=False)
+
+
+def _write(output: Path, text: str) -> None:
+    """Write a command's text output atomically."""
+    if not output.parent.is_dir():
+        raise click.UsageError(f"folder {output.parent} does not exist")
+    from ._util.atomic import write_text_atomic
+
+    write_text_atomic(output, text)
+
+
+def _json(data) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- validate, stats ---------------------------------------------------------------
 
 
 @cli.command()
@@ -126,14 +192,15 @@ def validate(
 ) -> None:
     """Validate RDF files: strict parsing, SHACL shapes, SPARQL checks.
 
-    PATHS are files or folders (default: the project's data/). Each file is
-    parsed strictly into its own named graph and checked, together with the
-    ontology, against ontology/shapes.ttl and every query in queries/checks/.
-    A file from data/ is validated with the shared registries (data/registry/)
-    that it refers to, unless --no-registry is given. With --changed-since REF
-    only the files changed since that git revision are validated, with the
-    registry entries they use; a changed registry also brings in every
-    article that uses an entry it changed.
+    PATHS are files or folders (default: the project's data/, or with a
+    persistent --store the data stored there). Each file is parsed strictly
+    into its own named graph and checked, together with the ontology, against
+    ontology/shapes.ttl and every query in queries/checks/. A file from data/
+    is validated with the shared registries (data/registry/) that it refers
+    to, unless --no-registry is given. With --changed-since REF only the files
+    changed since that git revision are validated, with the registry entries
+    they use; a changed registry also brings in every article that uses an
+    entry it changed.
 
     \b
     Exit codes:
@@ -141,26 +208,16 @@ def validate(
       1  the data does not conform
       2  an input could not be read or parsed, or a usage error
     """
-    from .reports import render
-    from .validation import validate as run
-    from .validation import validate_changes
+    from .render.validation import render_report
+    from .validation.run import validate as run
 
-    backend = _backend(project)
-    if changed_since is not None:
-        if paths:
-            raise click.UsageError("give either PATHS or --changed-since, not both")
-        report = validate_changes(changed_since, project=project, shapes=shapes, strict=strict, engine=shacl_engine)
-    elif not paths and backend.name != "memory":
-        from .validation import check_dataset
-
-        report = check_dataset(backend.validation_dataset(), project=project, shapes=shapes, strict=strict,
-                               engine=shacl_engine)
-    else:
-        report = run(
-            list(paths), project=project, shapes=shapes, allow_empty=allow_empty, strict=strict,
-            with_registry=not no_registry, engine=shacl_engine,
-        )
-    click.echo(render(report, fmt, relative_to=Path.cwd()), nl=False)
+    if changed_since is not None and paths:
+        raise click.UsageError("give either PATHS or --changed-since, not both")
+    report = run(
+        list(paths), project=project, store=_store(project), changed_since=changed_since, shapes=shapes,
+        allow_empty=allow_empty, strict=strict, with_registry=not no_registry, engine=shacl_engine,
+    )
+    click.echo(render_report(report, fmt, relative_to=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
 
@@ -170,40 +227,18 @@ def validate(
 @click.pass_obj
 def stats(project, paths: tuple[Path, ...], fmt: str) -> None:
     """Show what the graph holds: named graphs, files, and things of each kind."""
-    from .summary import load_project, summarize
+    from .counts import stats as count
 
-    if paths or _backend(project).name == "memory":
-        dataset, data_graphs = load_project(list(paths), project)
-    else:
-        dataset = _backend(project).dataset()
-        ontology = {f.path.resolve() for f in dataset.files if f.path.resolve() in {p.resolve() for p in project.ontology_files()}}
-        data_graphs = [g for g in dataset.graphs if dataset.file_of_graph(g).path.resolve() not in ontology]
-    summary = summarize(dataset, data_graphs)
+    summary = count(_graph(project, paths))
     if fmt == "json":
-        import json
-
-        click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+        _json(summary.to_dict())
         return
-    from rich.console import Console
-    from rich.table import Table
+    from .render.tables import stats_tables
 
-    from .namespaces import compact
+    _show(stats_tables(summary, relative_to=Path.cwd()))
 
-    console = _console()
-    graphs = Table(title=f"{len(summary.graphs)} named graphs, {summary.triples} triples")
-    graphs.add_column("graph")
-    graphs.add_column("file")
-    graphs.add_column("triples", justify="right")
-    for g in summary.graphs:
-        graphs.add_row(compact(g.graph), _relative(g.file), str(g.triples))
-    console.print(graphs)
-    classes = Table(title="things of each kind")
-    classes.add_column("class")
-    classes.add_column("label")
-    classes.add_column("count", justify="right")
-    for c in summary.classes:
-        classes.add_row(compact(c.cls), c.label or "", str(c.count))
-    console.print(classes)
+
+# -- queries ----------------------------------------------------------------------
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -252,24 +287,28 @@ def query(
       kgraph query actor-profile --param actor="Ned Price" --format json
       kgraph query stances -p stanceType=kg:Deny --format csv
     """
-    from .queries import read_queries
+    from .sparql.saved import find_query, read_queries
 
     if list_queries:
-        _print_query_list(read_queries(project.queries_dir))
+        from .render.tables import query_list
+
+        _show(query_list(read_queries(project.queries_dir)))
         return
     if not query:
         raise click.UsageError("name a saved query or a .rq file (kgraph query --list shows them)")
-    from .querying import find_query, run_query
+    from .sparql.run import run_query
 
     saved = find_query(query, project)
-    dataset = _dataset(project, data_paths)
-    result = run_query(dataset, saved, _parse_params(params), engine=engine, allow_service=allow_service)
+    result = run_query(_graph(project, data_paths), saved, _parse_params(params), engine=engine,
+                       allow_service=allow_service)
     if fmt is None:
         fmt = "turtle" if result.kind == "graph" else ("table" if output is None and sys.stdout.isatty() else "csv")
     if fmt == "table":
         if output is not None:
             raise click.UsageError("--format table prints to the terminal; choose csv, tsv, json or xml with -o")
-        _print_table(result)
+        from .render.tables import query_table
+
+        _show(query_table(result))
         return
     try:
         text = result.serialize(fmt)
@@ -277,68 +316,11 @@ def query(
         raise click.UsageError(str(exc)) from None
     if output is None:
         click.echo(text, nl=False)
-        return
-    if not output.parent.is_dir():
-        raise click.UsageError(f"folder {output.parent} does not exist")
-    from .atomic import write_text_atomic
-
-    write_text_atomic(output, text)
+    else:
+        _write(output, text)
 
 
-def _print_query_list(saved) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="saved queries (kgraph query NAME)")
-    table.add_column("name")
-    table.add_column("title")
-    table.add_column("parameters")
-    for q in saved:
-        table.add_row(q.name, q.title, "\n".join(str(p) for p in q.params) or "-")
-    _console().print(table)
-
-
-def _print_table(result) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from .reports import short_term
-
-    console = _console()
-    if result.kind == "ask":
-        console.print("true" if result.boolean else "false")
-        return
-    if result.kind == "graph":
-        click.echo(result.serialize("turtle"), nl=False)
-        return
-    # People read labels: an IRI column with a companion xLabel column shows
-    # as one column, the label (or the IRI where there is none).
-    names = result.variables
-    shown = [i for i, name in enumerate(names) if not (f"{name}Label" in names)]
-    table = Table(caption=f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
-    for i in shown:
-        name = names[i]
-        table.add_column(name[: -len("Label")] if name.endswith("Label") and name[: -len("Label")] in names else name)
-    for row in result.rows:
-        cells = []
-        for i in shown:
-            term = row[i]
-            name = names[i]
-            if term is None and name.endswith("Label") and name[: -len("Label")] in names:
-                term = row[names.index(name[: -len("Label")])]
-            cells.append(_cell(term, short_term))
-        table.add_row(*cells)
-    console.print(table)
-
-
-def _cell(term, short_term) -> str:
-    import pyoxigraph
-
-    if term is None:
-        return ""
-    if isinstance(term, pyoxigraph.Literal):
-        return term.value
-    return short_term(str(term))
+# -- authoring ----------------------------------------------------------------------
 
 
 @cli.group()
@@ -362,7 +344,7 @@ def new_article(project, title, text_path, url, published, slug) -> None:
     of an event, a statement with a quote, a claim and a denial. It passes
     kgraph validate as written. Existing files are never overwritten.
     """
-    from .scaffold import new_article as scaffold
+    from .authoring.scaffold import new_article as scaffold
 
     if str(text_path) == "-":
         text = click.get_binary_stream("stdin").read()
@@ -377,6 +359,50 @@ def new_article(project, title, text_path, url, published, slug) -> None:
     click.echo(f"next: encode the article, then run kgraph validate {_relative(created.article)}")
 
 
+DOCS = ("ontology", "cli")
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(DOCS), default="ontology", required=False)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: print). The project's copies are docs/ontology.md and docs/cli.md.",
+)
+@click.option("--check", is_flag=True, help="Exit 1 if OUTPUT differs from what would be generated.")
+@click.pass_obj
+def docs(project, what: str, output: Path | None, check: bool) -> None:
+    """Generate a reference: the model (ontology, default) or the command line (cli).
+
+    The model's reference comes from the ontology, the shapes, the checks and
+    examples from the data; the command line's from every command's --help.
+    """
+    if what == "cli":
+        from .authoring.docs import cli_markdown
+
+        text = cli_markdown(cli)
+    else:
+        from .authoring.docs import ontology_markdown
+
+        text = ontology_markdown(project)
+    if output is None:
+        if check:
+            raise click.UsageError("--check needs --output FILE")
+        click.echo(text, nl=False)
+        return
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else None
+        if current != text:
+            click.echo(f"{output} is out of date; run: kgraph docs {what} -o {output}", err=True)
+            sys.exit(EXIT_VIOLATIONS)
+        click.echo(f"{output} is up to date")
+        return
+    _write(output, text)
+    click.echo(f"wrote {output}")
+
+
+# -- stores -----------------------------------------------------------------------
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
@@ -388,21 +414,15 @@ def load(project, paths: tuple[Path, ...]) -> None:
     update moves onto the target. A file whose content is unchanged since it
     was last loaded is skipped (its SHA-256 is kept in the store).
     """
-    backend = _backend(project)
     from rich.progress import Progress
 
-    files = backend._files(list(paths))
-    with Progress(disable=not sys.stderr.isatty(), transient=True, console=_console_err()) as progress:
-        task = progress.add_task(f"loading into {backend.name}", total=len(files))
-        report = backend.load(list(paths), progress=lambda path: progress.advance(task))
-    click.echo(f"{backend.name} store: loaded {len(report.loaded)} file{'s' if len(report.loaded) != 1 else ''} "
+    store = _store(project)
+    files = store.files(list(paths))
+    with Progress(disable=not sys.stderr.isatty(), transient=True, console=_console(stderr=True)) as progress:
+        task = progress.add_task(f"loading into {store.name}", total=len(files))
+        report = store.load(list(paths), progress=lambda path: progress.advance(task))
+    click.echo(f"{store.name} store: loaded {len(report.loaded)} file{'s' if len(report.loaded) != 1 else ''} "
                f"({report.triples} triples), {len(report.unchanged)} unchanged")
-
-
-def _console_err():
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 @cli.command()
@@ -417,22 +437,21 @@ def serve(project, host: str, port: int, writable: bool) -> None:
     (or a temporary one), then runs the oxigraph server on HOST:PORT with the
     default graph as the union of the named graphs. Stop it with Ctrl-C.
     """
+    import gc
     import shutil
     import subprocess
     import tempfile
 
-    from .store import DiskBackend
+    from .stores.disk import DiskBackend
 
-    backend = _backend(project)
-    if backend.name == "remote":
+    store = _store(project)
+    if store.name == "remote":
         raise click.UsageError("kgraph serve serves a local store; --store is a server already")
-    location = Path(backend.path) if backend.name == "disk" else Path(tempfile.mkdtemp(prefix="kgraph-store-"))
-    disk = backend if backend.name == "disk" else DiskBackend(project, location)
+    location = Path(store.path) if store.name == "disk" else Path(tempfile.mkdtemp(prefix="kgraph-store-"))
+    disk = store if store.name == "disk" else DiskBackend(project, location)
     report = disk.load()
     disk.close()
-    del disk, backend
-    import gc
-
+    del disk, store
     gc.collect()
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(binary).exists():
@@ -445,6 +464,22 @@ def serve(project, host: str, port: int, writable: bool) -> None:
         sys.exit(subprocess.call(command))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+@cli.command()
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to dump (default: data/).")
+@click.pass_obj
+def dump(project, output: Path, data_paths: tuple[Path, ...]) -> None:
+    """Dump the graph itself (data and ontology) as RDF: OUTPUT.trig or .nq
+    (one named graph per file loaded), or OUTPUT.ttl or .nt (merged)."""
+    from .rdf.dump import dump as write
+
+    written = write(_graph(project, data_paths), output)
+    click.echo(f"wrote {output} ({written} quads)")
+
+
+# -- networks ---------------------------------------------------------------------
 
 
 def projection_options(command):
@@ -466,37 +501,26 @@ def projection_options(command):
     return command
 
 
-def _build_network(project, network, level, normalization, start, end, data_paths):
-    from .networks import network as build
+def _network(project, network, level, normalization, start, end, data_paths):
+    from .networks.projections import network as build
 
-    dataset = _dataset(project, data_paths)
-    return build(network, dataset, project=project, level=level, normalization=normalization, start=start, end=end)
+    return build(network, _graph(project, data_paths), level=level, normalization=normalization,
+                 start=start, end=end)
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def networks(fmt: str) -> None:
     """List the network projections and their options."""
-    from .networks import describe_projections
+    from .networks.projections import describe_projections
 
     projections = describe_projections()
     if fmt == "json":
-        import json
-
-        click.echo(json.dumps(projections, indent=2))
+        _json(projections)
         return
-    from rich.table import Table
+    from .render.tables import network_list
 
-    table = Table(title="networks (kgraph analyze|plot|export NETWORK)")
-    for column in ("name", "directed", "what it shows", "options"):
-        table.add_column(column)
-    for p in projections:
-        table.add_row(p["name"], "yes" if p["directed"] else "no", p["description"], ", ".join(p["options"]))
-    _console().print(table)
-
-
-_METRICS = ["degree", "degree_centrality", "betweenness", "closeness", "eigenvector",
-            "coordinator", "itinerant", "representative", "gatekeeper", "liaison", "brokerage", "community"]
+    _show(network_list(projections))
 
 
 @cli.command()
@@ -515,57 +539,20 @@ def analyze(project, network, level, normalization, start, end, data_paths, fmt,
     2000 nodes, betweenness and closeness are estimated from sampled sources,
     and the output says so.
     """
-    from .analysis import analyze as measure
+    from .networks.analysis import analyze as measure
 
-    G = _build_network(project, network, level, normalization, start, end, data_paths)
+    G = _network(project, network, level, normalization, start, end, data_paths)
     result = measure(G, k=samples, exact_limit=len(G) if exact else 2000)
     if fmt == "json":
-        import json
+        _json(result.to_dict())
+    elif fmt == "csv":
+        from .render.tables import analysis_csv
 
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-        return
-    if fmt == "csv":
-        import csv
-        import io
+        click.echo(analysis_csv(result), nl=False)
+    else:
+        from .render.tables import analysis_tables
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["id", "label", "kind", "group", *_METRICS])
-        for n in result.nodes:
-            writer.writerow([n.id, n.label, n.kind, n.group, *(_number(getattr(n, m)) for m in _METRICS)])
-        click.echo(buffer.getvalue(), nl=False)
-        return
-    from rich.table import Table
-
-    from .reports import short_term
-
-    s = result.summary
-    lines = [f"{result.network} network ({level} level): {s.nodes} nodes, {s.edges} ties, "
-             f"density {s.density:.3f}, {s.components} component{'s' if s.components != 1 else ''}"]
-    if result.balance is not None:
-        share = "n/a" if result.balance.share is None else f"{result.balance.share:.2f}"
-        lines.append(f"balance: {result.balance.balanced} of {result.balance.triads} signed triads balanced (share {share})")
-    lines.append(f"coalitions: {len(result.communities)}")
-    lines += [f"note: {note}" for note in result.notes]
-    table = Table()
-    for column in ("node", "kind", "group", "degree", "betweenness", "closeness", "eigenvector", "brokerage roles", "coalition"):
-        table.add_column(column)
-    for n in sorted(result.nodes, key=lambda n: (-n.betweenness, -n.degree, n.label)):
-        roles = ", ".join(f"{r} {getattr(n, r)}" for r in ("coordinator", "itinerant", "representative", "gatekeeper", "liaison") if getattr(n, r))
-        table.add_row(n.label, n.kind, short_term(f"<{n.group}>"), str(n.degree), f"{n.betweenness:.3f}", f"{n.closeness:.3f}",
-                      "" if n.eigenvector is None else f"{n.eigenvector:.3f}", roles, str(n.community))
-    console = _console()
-    for line in lines:
-        console.print(line, highlight=False)
-    console.print(table)
-
-
-def _number(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+        _show(analysis_tables(result, level))
 
 
 @cli.command()
@@ -580,9 +567,9 @@ def plot(project, network, level, normalization, start, end, data_paths, output,
         raise click.UsageError(f"cannot draw to {output.name}: use a .png or .svg file")
     if not output.parent.is_dir():
         raise click.UsageError(f"folder {output.parent} does not exist")
-    from .plot import plot as draw
+    from .networks.plot import plot as draw
 
-    G = _build_network(project, network, level, normalization, start, end, data_paths)
+    G = _network(project, network, level, normalization, start, end, data_paths)
     draw(G, output, title=title)
     click.echo(f"wrote {output} ({len(G)} nodes, {G.number_of_edges()} ties)")
 
@@ -593,88 +580,37 @@ def plot(project, network, level, normalization, start, end, data_paths, output,
               help="The file to write: FILE.gexf, FILE.graphml or FILE.csv (then FILE-nodes.csv and FILE-edges.csv).")
 @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv"]), help="Default: from the extension.")
 @click.option("--rdf", type=click.Path(dir_okay=False, path_type=Path),
-              help="Dump the graph itself instead: FILE.trig or FILE.nq (one graph per article) or FILE.ttl (merged).")
+              help="Deprecated: use kgraph dump FILE. Dumps the graph itself as RDF.")
 @click.option("--level", type=click.Choice(LEVELS), default="person", show_default=True)
 @click.option("--normalization", type=click.Choice(NORMALIZATIONS), default="none", show_default=True)
 @click.option("--start", metavar="YYYY-MM-DD")
 @click.option("--end", metavar="YYYY-MM-DD")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to use (default: data/).")
-@click.pass_obj
-def export(project, network, output, fmt, rdf, level, normalization, start, end, data_paths) -> None:
-    """Export a network for Gephi (GEXF 1.3, GraphML, CSV), or the RDF itself.
+@click.pass_context
+def export(ctx, network, output, fmt, rdf, level, normalization, start, end, data_paths) -> None:
+    """Export a network for Gephi: GEXF 1.3, GraphML or CSV.
 
     \b
     Examples:
       kgraph export mediation -o mediation.gexf
       kgraph export stance --level polity -o stance.graphml
       kgraph export claims -o claims.csv        # claims-nodes.csv, claims-edges.csv
-      kgraph export --rdf kgraph.trig
     """
+    project = ctx.obj
     if rdf is not None:
         if network or output:
             raise click.UsageError("--rdf dumps the whole graph; give no NETWORK or -o with it")
-        from .rdf_dump import dump_rdf
-
-        written = dump_rdf(_dataset(project, data_paths), rdf)
-        click.echo(f"wrote {rdf} ({written} quads)")
+        click.echo("note: kgraph export --rdf is deprecated and will be removed in the next release; "
+                   f"use: kgraph dump {rdf}", err=True)
+        ctx.invoke(dump, output=rdf, data_paths=data_paths)
         return
     if not network or output is None:
-        raise click.UsageError("give a NETWORK and -o FILE (or --rdf FILE)")
-    from .export import export as write
+        raise click.UsageError("give a NETWORK and -o FILE")
+    from .networks.export import export as write
 
-    G = _build_network(project, network, level, normalization, start, end, data_paths)
+    G = _network(project, network, level, normalization, start, end, data_paths)
     for path in write(G, output, fmt):
         click.echo(f"wrote {path}")
-
-
-@cli.command()
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: print). The project's copy is docs/ontology.md.",
-)
-@click.option("--check", is_flag=True, help="Exit 1 if OUTPUT differs from what would be generated.")
-@click.pass_obj
-def docs(project, output: Path | None, check: bool) -> None:
-    """Generate the model's documentation from the ontology, shapes, checks and data."""
-    from .docs import ontology_markdown
-
-    text = ontology_markdown(project)
-    if output is None:
-        if check:
-            raise click.UsageError("--check needs --output FILE")
-        click.echo(text, nl=False)
-        return
-    if check:
-        current = output.read_text(encoding="utf-8") if output.exists() else None
-        if current != text:
-            click.echo(f"{output} is out of date; run: kgraph docs -o {output}", err=True)
-            sys.exit(EXIT_VIOLATIONS)
-        click.echo(f"{output} is up to date")
-        return
-    if not output.parent.is_dir():
-        raise click.UsageError(f"folder {output.parent} does not exist")
-    from .atomic import write_text_atomic
-
-    write_text_atomic(output, text)
-    click.echo(f"wrote {output}")
-
-
-def _console():
-    """A rich console: the terminal's width, or $COLUMNS (default 200) when piped."""
-    import os
-
-    from rich.console import Console
-
-    if sys.stdout.isatty():
-        return Console()
-    return Console(width=int(os.environ.get("COLUMNS") or 200))
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def main() -> None:

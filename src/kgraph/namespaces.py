@@ -2,28 +2,62 @@
 
 Every IRI that kgraph mints lives under :data:`BASE`. Data resources are
 grouped by what they are (``actor/``, ``event/``, ...) so that an IRI can be
-read without looking it up.
+read without looking it up. Code names namespaces through the constants
+here, never as string literals of its own.
 """
 
 from __future__ import annotations
 
-__all__ = ["BASE", "KG", "PREFIXES", "GRAPH", "compact"]
+__all__ = [
+    "BASE", "KG", "KGSH", "KGFN", "GRAPH", "META", "META_GRAPH", "STAGING_GRAPHS",
+    "RDF", "RDFS", "OWL", "XSD", "SH", "SKOS", "PROV", "ORG", "DCTERMS", "FOAF", "SCHEMA", "TIME", "OA",
+    "RDF_TYPE", "XSD_STRING", "XSD_DATE", "RDF_LANGSTRING", "LABELS",
+    "PREFIXES", "compact", "sparql_prefixes",
+]
 
 #: Base of every IRI that kgraph mints.
 BASE = "https://w3id.org/kgraph/"
 
 #: The ontology's namespace.
 KG = BASE + "ontology#"
-
+#: The shapes' namespace.
+KGSH = BASE + "shapes#"
+#: SPARQL extension functions used by the checks.
+KGFN = BASE + "function#"
 #: Named graphs derived from file paths live here.
 GRAPH = BASE + "graph/"
+#: kgraph's own bookkeeping in a store (which file filled which graph, its SHA-256).
+META = BASE + "meta#"
+META_GRAPH = GRAPH + "kgraph-meta"
+#: Where a server load stages a graph before moving it onto its target.
+STAGING_GRAPHS = GRAPH + "kgraph-staging/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SH = "http://www.w3.org/ns/shacl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+ORG = "http://www.w3.org/ns/org#"
+DCTERMS = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SCHEMA = "https://schema.org/"
+TIME = "http://www.w3.org/2006/time#"
+OA = "http://www.w3.org/ns/oa#"
+
+RDF_TYPE = RDF + "type"
+RDF_LANGSTRING = RDF + "langString"
+XSD_STRING = XSD + "string"
+XSD_DATE = XSD + "date"
+
+#: The properties that give a thing a name a person may type.
+LABELS = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
 
 #: Prefixes used in queries, reports and generated documentation.
-#: Order matters for :func:`compact`: longer namespaces come before the
-#: shorter ones they extend.
 PREFIXES: dict[str, str] = {
     "kg": KG,
-    "kgsh": BASE + "shapes#",
+    "kgsh": KGSH,
     "actor": BASE + "actor/",
     "post": BASE + "post/",
     "place": BASE + "place/",
@@ -37,20 +71,25 @@ PREFIXES: dict[str, str] = {
     "excerpt": BASE + "excerpt/",
     "src": BASE + "source/",
     "graph": GRAPH,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "time": "http://www.w3.org/2006/time#",
-    "oa": "http://www.w3.org/ns/oa#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "sh": SH,
+    "skos": SKOS,
+    "prov": PROV,
+    "org": ORG,
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "schema": SCHEMA,
+    "time": TIME,
+    "oa": OA,
 }
+
+
+def sparql_prefixes() -> str:
+    """``PREFIX`` declarations for every prefix in :data:`PREFIXES`."""
+    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 
 def compact(iri: str) -> str:

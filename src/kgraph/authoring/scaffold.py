@@ -1,0 +1,212 @@
+"""Scaffolding a new article: its TriG file, and its text with a SHA-256.
+
+:func:`new_article` writes ``data/sources/SLUG.txt`` (the article's text) and
+``data/articles/SLUG.trig`` (its named graph with the source described, and
+commented examples of an event, a statement with a quote, a claim and a
+denial to copy from). The scaffold passes ``kgraph validate`` as written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._util.atomic import write_bytes_atomic
+from ..errors import ScaffoldError
+from ..namespaces import BASE
+from ..project import Project, find_project
+
+__all__ = ["new_article", "slugify", "NewArticle"]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """What :func:`new_article` wrote: the article's TriG file and its text."""
+
+    slug: str
+    article: Path
+    text: Path
+    sha256: str
+
+
+def slugify(title: str) -> str:
+    """A file-safe slug from a title: ASCII letters, digits and hyphens.
+
+    >>> slugify('"Integration with Azerbaijan is out of the question." Opinion')
+    'integration-with-azerbaijan-is-out-of-the-question-opinion'
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    """
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:80].rstrip("-")
+
+
+def _turtle_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def new_article(
+    title: str,
+    text: bytes,
+    *,
+    project: Project | None = None,
+    slug: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+) -> NewArticle:
+    """Scaffold a new article in the project's ``data/``.
+
+    Raises
+    ------
+    ScaffoldError
+        The slug is not of ``[a-z0-9-]`` (no paths, no dots), an article or
+        text with that slug exists already, the text is empty or not UTF-8,
+        the date is not YYYY-MM-DD, or the URL is not an absolute http(s) IRI.
+    """
+    project = project or find_project()
+    title = " ".join(title.split())
+    if not title:
+        raise ScaffoldError("the title is empty", option="title")
+    slug = slug if slug is not None else slugify(title)
+    if not _SLUG.match(slug):
+        raise ScaffoldError(f"slug {slug!r} must be 1-80 lower-case letters, digits and hyphens (no '/', '.' or '..')",
+                            option="slug")
+    if published is not None:
+        try:
+            datetime.date.fromisoformat(published)
+        except ValueError:
+            raise ScaffoldError(f"publication date {published!r} is not a date (YYYY-MM-DD)", option="published") from None
+    if url is not None:
+        import pyoxigraph as ox
+
+        if not re.match(r"^https?://", url):
+            raise ScaffoldError(f"URL {url!r} must be an http or https address", option="url")
+        try:
+            ox.NamedNode(url)
+        except ValueError as exc:
+            raise ScaffoldError(f"URL {url!r} is not a valid IRI: {exc}", option="url") from None
+    if not text.strip():
+        raise ScaffoldError("the article text is empty")
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScaffoldError(f"the article text is not UTF-8 (byte {exc.start})") from None
+
+    articles = project.articles_dir
+    sources = project.sources_dir
+    article_path, text_path = articles / f"{slug}.trig", sources / f"{slug}.txt"
+    for path in (article_path, text_path):
+        if path.exists() or path.is_symlink():
+            raise ScaffoldError("already exists; choose another slug", path, option="slug")
+    articles.mkdir(parents=True, exist_ok=True)
+    sources.mkdir(parents=True, exist_ok=True)
+    for folder in (articles, sources):
+        if project.data_dir.resolve() not in folder.resolve().parents:
+            raise ScaffoldError("is not inside the project's data folder (a symlink?)", folder)
+
+    digest = hashlib.sha256(text).hexdigest()
+    relative = f"data/sources/{slug}.txt"
+    extra = ""
+    if url:
+        extra += f"\n    dcterms:source <{url}> ;"
+    if published:
+        extra += f'\n    dcterms:issued "{published}"^^xsd:date ;'
+    document = _TEMPLATE.format(
+        slug=slug, title=_turtle_string(title), extra=extra, text_file=relative, sha256=digest, base=BASE,
+    )
+    write_bytes_atomic(text_path, text)
+    try:
+        write_bytes_atomic(article_path, document.encode("utf-8"))
+    except BaseException:
+        text_path.unlink(missing_ok=True)
+        raise
+    return NewArticle(slug, article_path, text_path, digest)
+
+
+_TEMPLATE = """\
+# {title}
+#
+# Encode the article below, inside its GRAPH. Every event, participation,
+# tenure, statement, stance and claim needs kg:evidence: an excerpt whose
+# oa:exact is copied character for character from {text_file}.
+# Actors, places, posts and issues are described once, in data/registry/.
+# Check your work with:  kgraph validate data/articles/{slug}.trig
+@prefix kg:      <{base}ontology#> .
+@prefix actor:   <{base}actor/> .
+@prefix post:    <{base}post/> .
+@prefix place:   <{base}place/> .
+@prefix issue:   <{base}issue/> .
+@prefix event:   <{base}event/> .
+@prefix stmt:    <{base}statement/> .
+@prefix stance:  <{base}stance/> .
+@prefix claim:   <{base}claim/> .
+@prefix part:    <{base}participation/> .
+@prefix tenure:  <{base}tenure/> .
+@prefix src:     <{base}source/> .
+@prefix x:       <{base}excerpt/{slug}/> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix oa:      <http://www.w3.org/ns/oa#> .
+
+<{base}graph/articles/{slug}> {{
+
+src:{slug} a kg:NewsArticle ;
+    dcterms:title {title} ;{extra}
+    kg:textFile "{text_file}" ;
+    kg:sha256 "{sha256}" .
+
+# --- Examples: uncomment, then replace every part in CAPITALS. ------------------
+#
+# An excerpt: the exact words of the article that something rests on.
+# x:met a kg:Excerpt ; prov:wasQuotedFrom src:{slug} ;
+#     oa:exact "EXACT WORDS FROM THE ARTICLE" .
+#
+# A meeting with two parties, a representative and a mediator.
+# event:{slug}-meeting a kg:Meeting ;
+#     rdfs:label "MEETING OF ... IN ..., D MONTH YYYY" ;
+#     kg:date "YYYY-MM-DD"^^xsd:date ; kg:dateAsWritten "THE ARTICLE'S WORDS FOR THE DATE" ;
+#     kg:place place:A-PLACE ;
+#     kg:participation part:{slug}-side-a, part:{slug}-side-b, part:{slug}-envoy, part:{slug}-mediator ;
+#     kg:evidence x:met .
+# part:{slug}-side-a a kg:Participation ; kg:participant actor:SIDE-A ; kg:role kg:Party ; kg:evidence x:met .
+# part:{slug}-side-b a kg:Participation ; kg:participant actor:SIDE-B ; kg:role kg:Party ; kg:evidence x:met .
+# part:{slug}-envoy a kg:Participation ; kg:participant actor:A-PERSON ; kg:role kg:Representative ;
+#     kg:onBehalfOf actor:SIDE-A ; kg:evidence x:met .
+# part:{slug}-mediator a kg:Participation ; kg:participant actor:A-MEDIATOR ; kg:role kg:Mediator ; kg:evidence x:met .
+#
+# A statement with a quote, and the stance it takes.
+# x:said a kg:Excerpt ; prov:wasQuotedFrom src:{slug} ;
+#     oa:exact "THE SENTENCE THAT REPORTS THE QUOTE" .
+# stmt:{slug}-said a kg:Statement ;
+#     kg:speaker actor:A-PERSON ; kg:attribution kg:NamedPerson ;
+#     kg:quote "THE QUOTED WORDS, EXACTLY" ;
+#     kg:evidence x:said ;
+#     kg:stance stance:{slug}-said .
+# stance:{slug}-said a kg:Stance ; kg:expressedIn stmt:{slug}-said ;
+#     kg:stanceType kg:Welcome ; kg:target event:{slug}-meeting ; kg:evidence x:said .
+#
+# A claim that one side reports and the other denies (never a fact).
+# claim:{slug}-claim a kg:Claim ; kg:claimKind kg:TopicDiscussed ;
+#     kg:proposition "WHAT THE CLAIM SAYS, IN ONE SENTENCE." ;
+#     kg:aboutEvent event:{slug}-meeting ; kg:topic issue:AN-ISSUE ;
+#     kg:evidence x:said .
+# stmt:{slug}-denial a kg:Statement ;
+#     kg:speaker actor:SIDE-B ; kg:attribution kg:SideOnly ;
+#     kg:paraphrase "SIDE B DENIES ..." ;
+#     kg:evidence x:said ;
+#     kg:stance stance:{slug}-denial .
+# stance:{slug}-denial a kg:Stance ; kg:expressedIn stmt:{slug}-denial ;
+#     kg:stanceType kg:Deny ; kg:target claim:{slug}-claim ; kg:evidence x:said .
+}}
+"""

@@ -1,0 +1,32 @@
+"""Terms shortened for people to read."""
+
+from __future__ import annotations
+
+import re
+
+from ..namespaces import compact
+
+__all__ = ["short_term"]
+
+_IRI = re.compile(r"<([^<>\s]+)>")
+
+
+def short_term(term: str | None) -> str:
+    """An N-Triples term with known namespaces shortened to prefixed names.
+
+    >>> short_term("<https://w3id.org/kgraph/ontology#Meeting>")
+    'kg:Meeting'
+    >>> short_term('"2023-03-01"^^<http://www.w3.org/2001/XMLSchema#date>')
+    '"2023-03-01"^^xsd:date'
+    >>> short_term("<https://w3id.org/kgraph/ontology#evidence>/<http://www.w3.org/ns/prov#wasQuotedFrom>")
+    'kg:evidence/prov:wasQuotedFrom'
+    """
+    if not term:
+        return ""
+    if term.startswith('"'):
+        if term.endswith(">") and "^^<" in term:
+            lexical, _, datatype = term.rpartition("^^<")
+            return f"{lexical}^^{compact(datatype[:-1])}"
+        return term
+    # an IRI, or a property path made of IRIs
+    return _IRI.sub(lambda match: compact(match.group(1)), term)

@@ -1,0 +1,120 @@
+"""Typed query parameters, turned into RDF terms.
+
+A saved query declares its parameters (see :mod:`kgraph.sparql.saved`); a
+value given as text becomes a term of the declared type through pyoxigraph's
+own constructors, which reject anything that is not a valid IRI, literal or
+language tag. A ``resource`` may also be named by its label or any alias.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from ..errors import ParameterError
+from ..namespaces import LABELS, PREFIXES, XSD_DATE
+from .saved import PARAM_TYPES, Param, SavedQuery
+
+__all__ = ["bind_parameters"]
+
+_BY_LABEL = (
+    "SELECT DISTINCT ?thing WHERE { ?thing <%s>|<%s>|<%s> ?name . FILTER(isIRI(?thing) && LCASE(STR(?name)) = LCASE(?wanted)) }"
+    % LABELS
+)
+
+
+def _iri(value: str) -> ox.NamedNode:
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    elif ":" in text:
+        prefix, local = text.split(":", 1)
+        if prefix in PREFIXES and not local.startswith("//"):
+            text = PREFIXES[prefix] + local
+    if ":" not in text:
+        raise ValueError("not an IRI or known prefixed name")
+    return ox.NamedNode(text)  # raises ValueError for an invalid IRI
+
+
+def _by_label(value: str, dataset) -> ox.NamedNode:
+    from .run import prepare
+
+    text = prepare(_BY_LABEL, {"wanted": ox.Literal(value.strip())})
+    found: dict[str, ox.NamedNode] = {}
+    for row in dataset.query(text):
+        found[row["thing"].value] = row["thing"]
+    if not found:
+        raise ValueError("no IRI, prefixed name or label of anything in the graph")
+    if len(found) > 1:
+        raise ValueError("label is ambiguous; use one of the IRIs " + ", ".join(sorted(found)))
+    return next(iter(found.values()))
+
+
+def _convert(param: Param, value: str, dataset) -> ox.NamedNode | ox.Literal:
+    if param.type == "iri":
+        return _iri(value)
+    if param.type == "resource":
+        try:
+            return _iri(value)
+        except ValueError:
+            if dataset is None:
+                raise
+            return _by_label(value, dataset)
+    if param.type == "date":
+        _dt.date.fromisoformat(value.strip())
+        if len(value.strip()) != 10:
+            raise ValueError("expected YYYY-MM-DD")
+        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD_DATE))
+    if param.type == "integer":
+        return ox.Literal(int(value.strip(), 10))
+    if param.type == "string":
+        return ox.Literal(value)
+    if param.type == "langstring":
+        text, at, language = value.rpartition("@")
+        if not at or not language:
+            raise ValueError("expected text@language, e.g. Baku@en")
+        return ox.Literal(text, language=language)
+    raise ValueError(f"unknown parameter type {param.type!r}")
+
+
+def bind_parameters(
+    query: SavedQuery, values: Mapping[str, str] | None = None, dataset=None
+) -> dict[str, ox.NamedNode | ox.Literal | None]:
+    """Check ``values`` against the query's declared parameters and turn each
+    into an RDF term (``None`` for an optional parameter left unset), keyed
+    by the query variable it binds.
+
+    Raises
+    ------
+    ParameterError
+        An unknown parameter, a missing required one, or a value that is not
+        of the declared type.
+    """
+    values = dict(values or {})
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        accepted = ", ".join(str(p) for p in declared.values()) or "none"
+        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r}; it takes: {accepted}",
+                             option="params", parameter=unknown[0])
+    bound: dict[str, ox.NamedNode | ox.Literal | None] = {}
+    for name, param in declared.items():
+        raw = values.get(name, param.default)
+        if raw is None:
+            if param.required:
+                raise ParameterError(f"query {query.name!r} needs a value for parameter {name!r} "
+                                     f"({param.type}: {_describe(param)})", option="params", parameter=name)
+            bound[param.variable] = None
+            continue
+        try:
+            bound[param.variable] = _convert(param, raw, dataset)
+        except ValueError as exc:
+            raise ParameterError(f"parameter {name}={raw!r} is not {_describe(param)}: {exc}",
+                                 option="params", parameter=name) from None
+    return bound
+
+
+def _describe(param: Param) -> str:
+    return PARAM_TYPES[param.type]

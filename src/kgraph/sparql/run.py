@@ -1,0 +1,180 @@
+"""Running saved and ad-hoc SPARQL queries with safely bound parameters.
+
+Parameters are bound through an inline ``VALUES`` block at the top of the
+query's WHERE group (see :mod:`kgraph.sparql.params`); the query text around
+them is never built from user input, and the same bound query runs unchanged
+on pyoxigraph, on rdflib or on any SPARQL 1.1 server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from .params import bind_parameters
+from .results import QueryResult
+from .saved import SavedQuery, find_query
+from .text import uses_service, values_block, where_group_offset
+
+__all__ = ["ENGINES", "prepare", "run_query", "query"]
+
+#: Query engines kgraph can run a query on.
+ENGINES = ("oxigraph", "rdflib")
+
+
+def prepare(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | None], allow_service: bool = False) -> str:
+    """The query text with ``bindings`` as inline data at the top of its
+    WHERE group. Refuses ``SERVICE`` unless ``allow_service``."""
+    if uses_service(text) and not allow_service:
+        raise QueryError("the query calls SERVICE (a remote endpoint), which kgraph refuses unless it is allowed",
+                         option="allow_service")
+    if not bindings:
+        return text
+    try:
+        offset = where_group_offset(text)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    block = values_block({name: (str(term) if term is not None else None) for name, term in bindings.items()})
+    return text[:offset] + block + text[offset:]
+
+
+def run_query(
+    graph,
+    query: SavedQuery | str,
+    params: Mapping[str, str] | None = None,
+    *,
+    engine: str = "oxigraph",
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a saved query (or query text) over the union of ``graph``'s named graphs.
+
+    Parameters
+    ----------
+    graph
+        The data to query: a :class:`~kgraph.project.ProjectGraph` (from
+        :func:`kgraph.load_project` or a store), or a
+        :class:`~kgraph.rdf.dataset.Dataset`.
+    query
+        A :class:`~kgraph.sparql.saved.SavedQuery` or SPARQL text (no parameters).
+    params
+        Parameter values as text, by name; typed by the query's header.
+    engine
+        ``"oxigraph"`` (default) or ``"rdflib"``; both return the same rows.
+    allow_service
+        Let the query call remote endpoints with ``SERVICE``.
+
+    Returns
+    -------
+    QueryResult
+
+    Raises
+    ------
+    QueryError
+        The query is not valid SPARQL, calls ``SERVICE`` unasked, or fails.
+    ParameterError
+        A parameter is unknown, missing or not of its declared type.
+    """
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}", option="engine")
+    if isinstance(query, str):
+        query = SavedQuery("query", Path("<query>"), query, {})
+    bindings = bind_parameters(query, params, graph)
+    text = prepare(query.text, bindings, allow_service)
+    if engine == "oxigraph":
+        return _run_oxigraph(graph, text, query)
+    return _run_rdflib(graph, text, query)
+
+
+def query(
+    query: SavedQuery | str | Path,
+    params: Mapping[str, str] | None = None,
+    *,
+    graph=None,
+    project=None,
+    engine: str = "oxigraph",
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a saved query by name (or a ``.rq`` file, or SPARQL text) with
+    ``params``, over ``graph`` (default: the project's data and ontology).
+
+    Examples
+    --------
+    >>> result = query("who-mediates-whom", {"actor": "Azerbaijan"})
+    >>> sorted({row["mediatorLabel"] for row in result.records()})
+    ['Russian peacekeeping contingent']
+    >>> query("ASK { ?s a <https://w3id.org/kgraph/ontology#Meeting> }").boolean
+    True
+    """
+    from ..project import find_project
+
+    if graph is not None and project is None:
+        project = getattr(graph, "project", None)
+    project = project or find_project()
+    if isinstance(query, str) and ("{" in query or "\n" in query):
+        saved: SavedQuery | str = query
+    elif isinstance(query, SavedQuery):
+        saved = query
+    else:
+        saved = find_query(query, project)
+    if graph is None:
+        graph = project.load()
+    return run_query(graph, saved, params, engine=engine, allow_service=allow_service)
+
+
+def _where(query: SavedQuery) -> str:
+    return str(query.path) if query.path.name != "<query>" else "query"
+
+
+def _run_oxigraph(dataset, text: str, query: SavedQuery) -> QueryResult:
+    try:
+        answer = dataset.query(text)
+    except SyntaxError as exc:
+        raise QueryError(f"{_where(query)}: not valid SPARQL: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"{_where(query)}: the query failed: {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, (ox.QueryTriples, list)):
+        return QueryResult("graph", triples=list(answer))
+    variables = [v.value for v in answer.variables]
+    rows = [tuple(solution) for solution in answer]  # values in the order of the variables
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _rdflib_dataset(dataset):
+    cached = getattr(dataset, "_rdflib_dataset", None)
+    if cached is not None and cached[0] == len(dataset):
+        return cached[1]
+    import rdflib
+
+    from ..rdf.convert import to_rdflib_graph
+
+    union = rdflib.Dataset(default_union=True)
+    for graph in dataset.graphs:
+        term = rdflib.URIRef(graph) if not graph.startswith("_:") else rdflib.BNode(graph[2:])
+        to_rdflib_graph(dataset.quads([graph]), union.graph(term))
+    dataset._rdflib_dataset = (len(dataset), union)
+    return union
+
+
+def _run_rdflib(dataset, text: str, query: SavedQuery) -> QueryResult:
+    from pyparsing import ParseException
+
+    from ..rdf.convert import to_ox_term
+
+    union = _rdflib_dataset(dataset)
+    try:
+        answer = union.query(text)
+    except ParseException as exc:
+        raise QueryError(f"{_where(query)}: not valid SPARQL for rdflib: {exc}") from None
+    if answer.type == "ASK":
+        return QueryResult("ask", boolean=bool(answer.askAnswer))
+    if answer.type in ("CONSTRUCT", "DESCRIBE"):
+        triples = [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in answer.graph]
+        return QueryResult("graph", triples=triples)
+    variables = [str(v) for v in answer.vars]
+    rows = [tuple(to_ox_term(t) if t is not None else None for t in row) for row in answer]
+    return QueryResult("select", variables=variables, rows=rows)

@@ -1,0 +1,239 @@
+"""What every store does: load files into named graphs, all or nothing,
+skipping unchanged files, and hand out the stored graph.
+
+Hashes of loaded files live in kgraph's bookkeeping graph
+(:data:`~kgraph.namespaces.META_GRAPH`): for each graph, the file that filled
+it and that file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import GraphConflictError, InputError, StoreError
+from ..namespaces import META, META_GRAPH
+from ..project import Project, ProjectGraph
+from ..rdf.dataset import Dataset, SourceFile, graph_term
+from ..rdf.parse import ScannedFile, collect_files, graph_name_for, parse_file
+from ..rdf.load import scanned
+
+__all__ = ["Backend", "StoredGraphs", "LoadReport"]
+
+
+@dataclass
+class LoadReport:
+    """What :meth:`Backend.load` did, file by file."""
+
+    loaded: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    triples: int = 0
+
+
+def serialize_block(quads) -> str:
+    """Quads' triples as N-Triples lines, for a SPARQL ``INSERT DATA`` block."""
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+def meta_update(graph: str, source: Path, digest: str) -> str:
+    """The update that records ``graph`` as filled by ``source`` with ``digest``."""
+    g = f"<{graph}>"
+    return (
+        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{META}sourceFile> {ox.Literal(str(source))} ; "
+        f"<{META}sha256> {ox.Literal(digest)} . }} }}"
+    )
+
+
+class Backend:
+    """A place the graph lives. Subclasses: memory, disk, remote."""
+
+    name = "backend"
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    #: Whether the store keeps graphs between runs (disk, server) or not (memory).
+    persistent = True
+
+    def files(self, paths: Sequence[str | Path] | None = None) -> list[Path]:
+        """The files a :meth:`load` of ``paths`` reads: ``paths`` (default
+        ``data/``) and the ontology."""
+        files = collect_files(list(paths) if paths else [self.project.data_dir])
+        return files + [f for f in self.project.ontology_files() if f.resolve() not in {p.resolve() for p in files}]
+
+    def load(self, paths: Sequence[str | Path] | None = None, progress: Callable[[Path], None] | None = None) -> LoadReport:
+        """Load files (default: ``data/``; the ontology always) each into its own graph.
+
+        Every changed file is parsed strictly first. Graphs the store does not
+        hold yet are stored as their file's scan passes (the next file's parse
+        overlaps); graphs that replace stored ones only once every file has
+        passed, on disk all in one transaction. If any file fails, or the load
+        is interrupted before that transaction, the graphs new in this load are
+        dropped again and no stored graph has been replaced. (On a server the
+        replacements go file by file, each graph at once: an interruption
+        there can leave some files replaced and others not.)
+        """
+        report = LoadReport()
+        meta = self._meta()
+        recorded: dict[Path, set[str]] = {}
+        for _, (file, digest) in meta.items():
+            recorded.setdefault(Path(file).resolve(), set()).add(digest)
+        changed: list[Path] = []
+        for path in self.files(paths):
+            known = recorded.get(path.resolve())
+            if known is not None and len(known) == 1:
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:
+                    raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+                if known == {digest}:
+                    report.unchanged.append(path)
+                    if progress:
+                        progress(path)
+                    continue
+            changed.append(path)
+        owners: dict[str, Path] = {}
+        # graphs recorded for another file of this load that is not being reloaded
+        in_load = {p.resolve() for p in report.unchanged}
+        for graph, (file, _) in meta.items():
+            if Path(file).resolve() in in_load:
+                owners[graph] = Path(file)
+        replacements: list[ScannedFile] = []
+        added: list[str] = []
+        committed = False
+        try:
+            for item in scanned(changed, data_dir=self.project.graph_root):
+                if item.blank_graphs:
+                    raise InputError("a graph named by a blank node cannot be kept in a store "
+                                     "(it would get a new name on every load); name it with an IRI", item.path)
+                for graph in item.graphs:
+                    if graph in owners:
+                        raise GraphConflictError(
+                            f"graph <{graph}> is also filled by {owners[graph]}; "
+                            "each file must have a graph of its own", item.path)
+                    owners[graph] = item.path
+                if self._holds_any(item.graphs, meta):
+                    replacements.append(item)
+                else:
+                    added.extend(item.graphs)
+                    self._store_new(item)
+                    report.loaded.append(item.path)
+                    report.triples += item.triples
+                    if progress:
+                        progress(item.path)
+            # Every file has passed: now the replacements.
+            self._store_replacements(replacements)
+            committed = True
+        except BaseException:
+            if not committed:
+                self._drop_new(added)
+            raise
+        for item in replacements:
+            report.loaded.append(item.path)
+            report.triples += item.triples
+            if progress:
+                progress(item.path)
+        return report
+
+    def _store_replacements(self, replacements: list[ScannedFile]) -> None:
+        """Replace the graphs of files the store already holds. Here: one file
+        at a time, each graph at once (a server cannot do more); the on-disk
+        store replaces them all in one transaction."""
+        for item in replacements:
+            for graph, quads in item.quads_by_graph().items():
+                self._replace(graph, quads, item.path, item.sha256)
+
+    def _holds_any(self, graphs: Sequence[str], meta: dict[str, tuple[str, str]]) -> bool:
+        """Whether the store may already hold one of ``graphs`` (data or a
+        record): such a file is stored only once every file has passed."""
+        return True
+
+    def _store_new(self, item: ScannedFile) -> None:
+        """Store a file whose graphs the store does not hold yet."""
+        self._store_replacements([item])
+
+    def _drop_new(self, graphs: Sequence[str]) -> None:
+        """Undo :meth:`_store_new` for ``graphs`` (and their records)."""
+        for graph in graphs:
+            self.update(f"DROP SILENT GRAPH {graph_term(graph)} ;\n"
+                        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {graph_term(graph)} ?p ?o }} }}")
+
+    # -- what each backend provides ---------------------------------------
+
+    def _replace(self, graph: str, quads: list, source: Path, digest: str) -> None:
+        raise NotImplementedError
+
+    def _meta(self) -> dict[str, tuple[str, str]]:
+        """``{graph: (source file, sha256)}`` as recorded in the store."""
+        raise NotImplementedError
+
+    def update(self, text: str) -> None:
+        raise NotImplementedError
+
+    def graph(self) -> ProjectGraph:
+        """The stored data and ontology, ready to query."""
+        raise NotImplementedError
+
+    def validation_graph(self) -> ProjectGraph:
+        """A local copy of every stored data graph (not the ontology), with
+        the files they came from, and the project's ontology read from its
+        files: what validation checks."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the backend holds open."""
+
+
+class StoredGraphs(Backend):
+    """Shared logic of the backends that keep graphs between runs."""
+
+    def _meta(self) -> dict[str, tuple[str, str]]:
+        query = (f"SELECT ?g ?file ?hash WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{META}sourceFile> ?file ; "
+                 f"<{META}sha256> ?hash }} }}")
+        return {row["g"].value: (row["file"].value, row["hash"].value) for row in self._select(query)}
+
+    def _select(self, query: str):
+        raise NotImplementedError
+
+    def _graph_quads(self, graph: str) -> list[ox.Quad]:
+        raise NotImplementedError
+
+    def _ontology_graphs(self) -> set[str]:
+        return {graph_name_for(p, self.project.root) for p in self.project.ontology_files()}
+
+    def _stored_graph(self, dataset: Dataset) -> ProjectGraph:
+        """``dataset`` (over the store) as a project graph, its files from the records."""
+        for graph, (file, _) in sorted(self._meta().items()):
+            # no prefixes: they only serve line numbers, which validation_graph() provides
+            dataset.add(SourceFile(Path(file), "stored", (graph,), 0), ())
+        ontology = self._ontology_graphs()
+        return ProjectGraph.of(self.project, dataset, lambda source: source.graphs[0] in ontology)
+
+    def validation_graph(self) -> ProjectGraph:
+        from ..rdf.load import load
+
+        ontology = self._ontology_graphs()
+        dataset = Dataset()
+        for graph, (file, _) in sorted(self._meta().items()):
+            if graph in ontology:
+                continue
+            quads = self._graph_quads(graph)
+            path = Path(file)
+            dataset.add(SourceFile(path, "stored", (graph,), len(quads), _prefixes(path)), quads)
+        data_graphs = dataset.graphs
+        if self.project.ontology_files():
+            load(self.project.ontology_files(), data_dir=self.project.root, dataset=dataset)
+        return ProjectGraph(self.project, dataset, data_graphs, dataset.graphs[len(data_graphs):])
+
+
+def _prefixes(path: Path) -> dict[str, str]:
+    """The prefixes of a source file that is still on disk (for line numbers)."""
+    try:
+        return dict(parse_file(path, allow_empty=True).prefixes)
+    except (InputError, OSError):
+        return {}

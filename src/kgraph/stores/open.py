@@ -1,0 +1,38 @@
+"""Choosing a store from its spec."""
+
+from __future__ import annotations
+
+import os
+
+from ..project import Project, find_project
+from .base import Backend
+
+__all__ = ["open_store"]
+
+
+def open_store(spec: str | None = None, project: Project | None = None, timeout: float | None = None) -> Backend:
+    """The store named by ``spec``: ``None`` or ``"memory"`` (read the files
+    on each run; the default, also from ``$KGRAPH_STORE``), a folder (an
+    on-disk pyoxigraph store), or an ``http(s)://`` SPARQL query URL.
+
+    Examples
+    --------
+    >>> store = open_store("memory")
+    >>> store.name, store.persistent
+    ('memory', False)
+    >>> len(store.graph().data_graphs)
+    5
+    """
+    project = project or find_project()
+    spec = spec or os.environ.get("KGRAPH_STORE") or "memory"
+    if spec == "memory":
+        from .memory import MemoryBackend
+
+        return MemoryBackend(project)
+    if spec.startswith(("http://", "https://")):
+        from .remote import RemoteBackend
+
+        return RemoteBackend(project, spec, timeout=timeout)
+    from .disk import DiskBackend
+
+    return DiskBackend(project, spec)

@@ -1,0 +1,77 @@
+"""What a validation finds: one :class:`Violation` per result, gathered in a
+:class:`ValidationReport`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = ["SEVERITIES", "Violation", "ValidationReport"]
+
+#: Severities from most to least serious, named as SHACL names them (lower case).
+SEVERITIES = ("violation", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One validation result.
+
+    Terms (``focus``, ``path``, ``value``) are in N-Triples syntax
+    (``<iri>``, ``_:b0``, ``"text"@en``); ``path`` may be a SPARQL property path.
+    ``source`` is the shape's IRI or ``check:NAME``.
+    """
+
+    severity: str
+    message: str
+    focus: str | None = None
+    path: str | None = None
+    value: str | None = None
+    source: str | None = None
+    component: str | None = None
+    file: Path | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["file"] = str(self.file) if self.file else None
+        return data
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`kgraph.validate`.
+
+    ``conforms`` is true when no result has severity ``violation`` (with
+    ``strict``, when there is no result at all).
+    """
+
+    violations: list[Violation] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    triples: int = 0
+    shapes: int = 0
+    checks: int = 0
+    unchecked_triples: int = 0
+    strict: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        if self.strict:
+            return not self.violations
+        return not any(v.severity == "violation" for v in self.violations)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for v in self.violations if v.severity == severity)
+
+    def to_dict(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "files": [str(p) for p in self.files],
+            "triples": self.triples,
+            "shapes": self.shapes,
+            "checks": self.checks,
+            "unchecked_triples": self.unchecked_triples,
+            "counts": {s: self.count(s) for s in SEVERITIES},
+            "notes": self.notes,
+            "violations": [v.to_dict() for v in self.violations],
+        }
