@@ -97,7 +97,7 @@ def measure(corpus: Path, runs: int, pyshacl_too: bool) -> dict:
         run_query(dataset, saved, params.get(saved.name))  # warm up
         ours = median_time(lambda: run_query(dataset, saved, params.get(saved.name)), runs)
         from kgraph.sparql.params import bind_parameters
-        from kgraph.sparql.run import prepare
+        from kgraph.sparql.params import prepare
 
         text = prepare(saved.text, bind_parameters(saved, params.get(saved.name), dataset))
         raw = median_time(lambda: list(dataset.dataset.store.query(text, use_default_graph_as_union=True)), runs)

@@ -147,7 +147,7 @@ from rdflib.term import Identifier  # noqa: E402
 from kgraph.errors import KGraphError  # noqa: E402
 from kgraph.sparql.saved import read_queries  # noqa: E402
 from kgraph.sparql.params import bind_parameters
-from kgraph.sparql.run import prepare  # noqa: E402
+from kgraph.sparql.params import prepare  # noqa: E402
 
 SAVED = [q for q in read_queries(ROOT / "queries") if q.params] + [
     SavedQuery("typed", ROOT / "typed.rq",

@@ -471,8 +471,12 @@ def serve(project, host: str, port: int, writable: bool) -> None:
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to dump (default: data/).")
 @click.pass_obj
 def dump(project, output: Path, data_paths: tuple[Path, ...]) -> None:
-    """Dump the graph itself (data and ontology) as RDF: OUTPUT.trig or .nq
-    (one named graph per file loaded), or OUTPUT.ttl or .nt (merged)."""
+    """Dump the graph itself (data and ontology) as RDF.
+
+    OUTPUT.trig or OUTPUT.nq keep one named graph per file loaded; OUTPUT.ttl
+    or OUTPUT.nt merge them. Use it with Gephi's Semantic Web Importer or any
+    RDF tool.
+    """
     from .rdf.dump import dump as write
 
     written = write(_graph(project, data_paths), output)

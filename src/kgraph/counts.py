@@ -6,20 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .namespaces import sparql_prefixes
 from .project import ProjectGraph, load_project
 
 __all__ = ["Summary", "GraphCount", "ClassCount", "stats"]
 
-_CLASS_COUNTS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?g ?class ?thing WHERE { GRAPH ?g { ?thing a ?class } }
-"""
+_CLASS_COUNTS = "SELECT DISTINCT ?g ?class ?thing WHERE { GRAPH ?g { ?thing a ?class } }"
 
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
-_CLASS_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
+_CLASS_LABELS = sparql_prefixes() + """
 SELECT ?class (SAMPLE(?name) AS ?label) WHERE {
   VALUES ?kind { owl:Class rdfs:Class }
   ?class a ?kind ; rdfs:label ?name FILTER(LANG(?name) IN ("", "en"))

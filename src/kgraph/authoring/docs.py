@@ -205,7 +205,8 @@ def cli_markdown(group) -> str:
            "a test keeps it current.", ""]
 
     def walk(command, name: str, parent) -> None:
-        ctx = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100)
+        settings = {"terminal_width": 100, "max_content_width": 100, **command.context_settings}
+        ctx = click.Context(command, info_name=name, parent=parent, **settings)
         title = ctx.command_path
         out.extend([f"## `{title}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""])
         if isinstance(command, click.Group):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .._util.atomic import write_bytes_atomic
 from ..errors import ScaffoldError
-from ..namespaces import BASE
+from ..namespaces import BASE, PREFIXES
 from ..project import Project, find_project
 
 __all__ = ["new_article", "slugify", "NewArticle"]
@@ -120,6 +120,7 @@ def new_article(
     if published:
         extra += f'\n    dcterms:issued "{published}"^^xsd:date ;'
     document = _TEMPLATE.format(
+        prefixes=_prefix_block(slug),
         slug=slug, title=_turtle_string(title), extra=extra, text_file=relative, sha256=digest, base=BASE,
     )
     write_bytes_atomic(text_path, text)
@@ -131,6 +132,18 @@ def new_article(
     return NewArticle(slug, article_path, text_path, digest)
 
 
+#: The prefixes a scaffold declares (``x:`` is added for the article's excerpts).
+_SCAFFOLD_PREFIXES = ("kg", "actor", "post", "place", "issue", "event", "stmt", "stance", "claim", "part",
+                      "tenure", "src", "rdfs", "skos", "xsd", "dcterms", "prov", "oa")
+
+
+def _prefix_block(slug: str) -> str:
+    namespaces = {name: PREFIXES[name] for name in _SCAFFOLD_PREFIXES}
+    namespaces["x"] = f"{PREFIXES['excerpt']}{slug}/"
+    ordered = [*list(namespaces.items())[:12], ("x", namespaces.pop("x")), *list(namespaces.items())[12:]]
+    return "\n".join(f"@prefix {name + ':':<8} <{namespace}> ." for name, namespace in ordered)
+
+
 _TEMPLATE = """\
 # {title}
 #
@@ -139,26 +152,7 @@ _TEMPLATE = """\
 # oa:exact is copied character for character from {text_file}.
 # Actors, places, posts and issues are described once, in data/registry/.
 # Check your work with:  kgraph validate data/articles/{slug}.trig
-@prefix kg:      <{base}ontology#> .
-@prefix actor:   <{base}actor/> .
-@prefix post:    <{base}post/> .
-@prefix place:   <{base}place/> .
-@prefix issue:   <{base}issue/> .
-@prefix event:   <{base}event/> .
-@prefix stmt:    <{base}statement/> .
-@prefix stance:  <{base}stance/> .
-@prefix claim:   <{base}claim/> .
-@prefix part:    <{base}participation/> .
-@prefix tenure:  <{base}tenure/> .
-@prefix src:     <{base}source/> .
-@prefix x:       <{base}excerpt/{slug}/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix oa:      <http://www.w3.org/ns/oa#> .
-
+{prefixes}
 <{base}graph/articles/{slug}> {{
 
 src:{slug} a kg:NewsArticle ;

@@ -12,5 +12,5 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, {
     "SavedQuery": "saved", "Param": "saved", "PARAM_TYPES": "saved", "read_query": "saved",
     "read_queries": "saved", "find_query": "saved", "bind_parameters": "params",
-    "prepare": "run", "run_query": "run", "query": "run", "ENGINES": "run", "QueryResult": "results",
+    "prepare": "params", "run_query": "run", "query": "run", "ENGINES": "run", "QueryResult": "results",
 })

@@ -1,4 +1,4 @@
-"""Typed query parameters, turned into RDF terms.
+"""Typed query parameters, turned into RDF terms and bound into the query text.
 
 A saved query declares its parameters (see :mod:`kgraph.sparql.saved`); a
 value given as text becomes a term of the declared type through pyoxigraph's
@@ -13,11 +13,12 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from ..errors import ParameterError
+from ..errors import ParameterError, QueryError
 from ..namespaces import LABELS, PREFIXES, XSD_DATE
 from .saved import PARAM_TYPES, Param, SavedQuery
+from .text import uses_service, values_block, where_group_offset
 
-__all__ = ["bind_parameters"]
+__all__ = ["bind_parameters", "prepare"]
 
 _BY_LABEL = (
     "SELECT DISTINCT ?thing WHERE { ?thing <%s>|<%s>|<%s> ?name . FILTER(isIRI(?thing) && LCASE(STR(?name)) = LCASE(?wanted)) }"
@@ -39,8 +40,6 @@ def _iri(value: str) -> ox.NamedNode:
 
 
 def _by_label(value: str, dataset) -> ox.NamedNode:
-    from .run import prepare
-
     text = prepare(_BY_LABEL, {"wanted": ox.Literal(value.strip())})
     found: dict[str, ox.NamedNode] = {}
     for row in dataset.query(text):
@@ -118,3 +117,19 @@ def bind_parameters(
 
 def _describe(param: Param) -> str:
     return PARAM_TYPES[param.type]
+
+
+def prepare(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | None], allow_service: bool = False) -> str:
+    """The query text with ``bindings`` as inline data at the top of its
+    WHERE group. Refuses ``SERVICE`` unless ``allow_service``."""
+    if uses_service(text) and not allow_service:
+        raise QueryError("the query calls SERVICE (a remote endpoint), which kgraph refuses unless it is allowed",
+                         option="allow_service")
+    if not bindings:
+        return text
+    try:
+        offset = where_group_offset(text)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    block = values_block({name: (str(term) if term is not None else None) for name, term in bindings.items()})
+    return text[:offset] + block + text[offset:]

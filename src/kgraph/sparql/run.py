@@ -14,31 +14,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from .params import bind_parameters
+from .params import bind_parameters, prepare
 from .results import QueryResult
 from .saved import SavedQuery, find_query
-from .text import uses_service, values_block, where_group_offset
 
 __all__ = ["ENGINES", "prepare", "run_query", "query"]
 
 #: Query engines kgraph can run a query on.
 ENGINES = ("oxigraph", "rdflib")
-
-
-def prepare(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | None], allow_service: bool = False) -> str:
-    """The query text with ``bindings`` as inline data at the top of its
-    WHERE group. Refuses ``SERVICE`` unless ``allow_service``."""
-    if uses_service(text) and not allow_service:
-        raise QueryError("the query calls SERVICE (a remote endpoint), which kgraph refuses unless it is allowed",
-                         option="allow_service")
-    if not bindings:
-        return text
-    try:
-        offset = where_group_offset(text)
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
-    block = values_block({name: (str(term) if term is not None else None) for name, term in bindings.items()})
-    return text[:offset] + block + text[offset:]
 
 
 def run_query(

@@ -38,6 +38,7 @@ class DiskBackend(StoredGraphs):
         key = self.path.resolve()
         if key not in _OPEN:
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 _OPEN[key] = ox.Store(str(self.path))
             except OSError as exc:
                 raise StoreError(f"cannot open the store: {exc}", self.path) from None

@@ -16,7 +16,8 @@ from kgraph.errors import InputError
 from kgraph.sparql.saved import SavedQuery, read_queries
 from kgraph.errors import ParameterError, QueryError
 from kgraph.sparql.params import bind_parameters
-from kgraph.sparql.run import prepare, run_query
+from kgraph.sparql.params import prepare
+from kgraph.sparql.run import run_query
 from kgraph.project import load_project
 
 from conftest import ROOT
