@@ -268,12 +268,13 @@ def test_a_file_too_large_for_memory_is_a_clean_error(tmp_path):
 def test_a_large_file_streams_and_loads_whole(tmp_path, monkeypatch):
     """Above the streaming threshold a file is checked in chunks and parsed
     as a stream while the engine loads it; errors are still located."""
+    import kgraph.rdf.encoding as encoding
     import kgraph.rdf.parse as loader
     from kgraph.errors import EncodingError, RDFSyntaxError
     from kgraph.rdf.load import load
 
     monkeypatch.setattr(loader, "STREAM_THRESHOLD", 1000)
-    monkeypatch.setattr(loader, "_CHUNK", 4096)
+    monkeypatch.setattr(encoding, "CHUNK", 4096)
     good = tmp_path / "good.nt"
     good.write_text("".join(f'<http://example.org/s{n}> <http://example.org/p> "é {n}" .\n' for n in range(5000)))
     assert loader.streams(good)
@@ -302,10 +303,10 @@ def test_deeply_nested_blank_node_property_lists_parse_without_crashing(run, wri
 
 @pytest.mark.parametrize("chunk", [7, 29, 30, 31, 64])
 def test_streamed_encoding_errors_name_the_same_place_as_whole_file_ones(tmp_path, monkeypatch, chunk):
-    import kgraph.rdf.parse as loader
+    import kgraph.rdf.encoding as encoding
     from kgraph.errors import EncodingError
 
-    monkeypatch.setattr(loader, "_CHUNK", chunk)
+    monkeypatch.setattr(encoding, "CHUNK", chunk)
     text = ('<http://example.org/s> <http://example.org/p> "ab€cd" .\n' * 20).encode()
     for position in (40, 49, 50, 51, 300):  # around and inside the three bytes of '€'
         data = bytearray(text)
@@ -313,13 +314,13 @@ def test_streamed_encoding_errors_name_the_same_place_as_whole_file_ones(tmp_pat
         path = tmp_path / "u.nt"
         path.write_bytes(bytes(data))
         with pytest.raises(EncodingError) as whole:
-            loader._check_bytes(path, bytes(data))
+            encoding.check_bytes(path, bytes(data))
         with pytest.raises(EncodingError) as streamed:
-            loader._check_stream(path)
+            encoding.check_stream(path)
         assert str(streamed.value) == str(whole.value)
     path.write_bytes(text + "€".encode()[:2])  # ends inside a character
     with pytest.raises(EncodingError, match="line 21, column 1"):
-        loader._check_stream(path)
+        encoding.check_stream(path)
 
 
 def test_the_time_limit_is_left_out_off_the_main_thread():

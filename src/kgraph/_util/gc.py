@@ -12,6 +12,8 @@ everything; the collector runs again as soon as the work is done.
 from __future__ import annotations
 
 import functools
+
+__all__ = ["without_gc_pauses"]
 import gc
 
 

@@ -70,6 +70,15 @@ def new_article(
         The slug is not of ``[a-z0-9-]`` (no paths, no dots), an article or
         text with that slug exists already, the text is empty or not UTF-8,
         the date is not YYYY-MM-DD, or the URL is not an absolute http(s) IRI.
+
+    Examples
+    --------
+    >>> import shutil, tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = shutil.copytree(find_project().ontology_dir, root / "ontology")
+    >>> made = new_article("Talks resume", "Written for this example.".encode(), project=find_project(root))
+    >>> made.slug, made.article.name, made.text.read_text()
+    ('talks-resume', 'talks-resume.trig', 'Written for this example.')
     """
     project = project or find_project()
     title = " ".join(title.split())

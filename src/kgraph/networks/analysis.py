@@ -252,6 +252,13 @@ def analyze(
     Returns
     -------
     Analysis
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b"), ("b", "c")])
+    >>> result = analyze(G)
+    >>> result.node("b").betweenness, result.summary.components
+    (1.0, 1)
     """
     notes: list[str] = []
     n = len(G)

@@ -280,6 +280,13 @@ def export(G: nx.Graph, path: str | Path, format: str | None = None, *, metrics:
     ------
     ExportError
         Unknown format, or the folder does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in export(nx.DiGraph([("a", "b")]), folder / "tie.csv")]
+    ['tie-nodes.csv', 'tie-edges.csv']
     """
     path = Path(path)
     fmt = format or EXPORT_FORMATS.get(path.suffix.lower())

@@ -18,7 +18,13 @@ def _wrap(text: str, width: int = 22) -> str:
 
 
 def plot(G: nx.Graph, path: str | Path, *, title: str | None = None, seed: int = 3, dpi: int = 150) -> Path:
-    """Draw ``G`` to ``path`` (``.png`` or ``.svg``), written atomically."""
+    """Draw ``G`` to ``path`` (``.png`` or ``.svg``), written atomically.
+
+    >>> import tempfile, pathlib
+    >>> path = plot(nx.Graph([("a", "b")]), pathlib.Path(tempfile.mkdtemp()) / "ab.svg")
+    >>> path.read_text().count("<svg") >= 1
+    True
+    """
     import matplotlib
 
     matplotlib.use("Agg")

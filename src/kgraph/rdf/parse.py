@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import EmptyInputError, EncodingError, InputError, RDFSyntaxError
+from ..errors import EmptyInputError, InputError, RDFSyntaxError
 from ..namespaces import GRAPH
 from .dataset import graph_key
+from .encoding import check_bytes, check_stream, refuse_entities
 
 __all__ = [
     "FORMATS", "collect_files", "graph_name_for", "parse_file", "scan_file", "streams",
@@ -126,77 +127,6 @@ def _resolved(folder: str) -> Path:
 #: checked and parsed as a stream instead of being held in memory.
 STREAM_THRESHOLD = 64 * 1024 * 1024
 _STREAMABLE = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
-_CHUNK = 8 * 1024 * 1024
-
-
-def _position(data: bytes, index: int, line: int = 1, column: int = 1) -> tuple[int, int]:
-    """The line and column of ``data[index]``, ``data`` starting at ``line``, ``column``."""
-    before = data[:index]
-    newlines = before.count(b"\n")
-    return line + newlines, (index - before.rfind(b"\n") if newlines else column + index)
-
-
-def _check_stream(path: Path) -> str:
-    """The checks of :func:`_check_bytes`, reading the file in chunks; returns its SHA-256."""
-    digest = hashlib.sha256()
-    line, column = 1, 1  # where ``carry`` (an incomplete character, at most 3 bytes) begins
-    carry = b""
-    try:
-        with path.open("rb") as stream:
-            first = stream.read(3)
-            if first.startswith(b"\xef\xbb\xbf"):
-                _check_bytes(path, first)
-            stream.seek(0)
-            while chunk := stream.read(_CHUNK):
-                digest.update(chunk)
-                data = carry + chunk
-                try:
-                    data.decode("utf-8")
-                    carry = b""
-                except UnicodeDecodeError as exc:
-                    if exc.reason == "unexpected end of data" and exc.end == len(data):
-                        carry = data[exc.start:]  # a character cut by the chunk's end
-                        data = data[: exc.start]
-                    else:
-                        _encoding_error(path, data, exc.start, line, column)
-                line, column = _position(data, len(data), line, column)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
-    if carry:
-        _encoding_error(path, carry, 0, line, column)
-    return digest.hexdigest()
-
-
-def _encoding_error(path: Path, data: bytes, index: int, line: int = 1, column: int = 1) -> None:
-    """Raise the error for the bad byte ``data[index]``, ``data`` starting at ``line``, ``column``."""
-    line, column = _position(data, index, line, column)
-    raise EncodingError(
-        f"line {line}, column {column}: not UTF-8 (byte 0x{data[index]:02x}); RDF files must be UTF-8", path
-    )
-
-
-def _check_bytes(path: Path, data: bytes) -> None:
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise RDFSyntaxError(
-            path, 1, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
-        )
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        _encoding_error(path, data, exc.start)
-
-
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
-
-
-def _refuse_entities(path: Path, data: bytes) -> None:
-    """XML entity declarations can expand without bound ("billion laughs") or
-    point at other files; RDF data has no need of them."""
-    match = _ENTITY.search(data)
-    if match:
-        line, column = _position(data, match.start())
-        raise RDFSyntaxError(path, line, column, "XML entity declarations are refused: they can expand without "
-                             "bound or read other files; write the values out")
 
 
 def _syntax_error(path: Path, exc: SyntaxError) -> RDFSyntaxError:
@@ -222,9 +152,9 @@ def _open(path: Path, data_dir: Path | None):
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
-    _check_bytes(path, data)
+    check_bytes(path, data)
     if fmt == ox.RdfFormat.RDF_XML:
-        _refuse_entities(path, data)
+        refuse_entities(path, data)
     return (data, fmt, *target_of(path, data_dir))
 
 
@@ -385,7 +315,7 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
     its size and its prefixes (the quads themselves are not kept)."""
     path = Path(path)
     if streams(path):
-        digest = _check_stream(path)
+        digest = check_stream(path)
         fmt = FORMATS[path.suffix.lower()]
         default_graph, base_iri = target_of(path, data_dir)
         parser = ox.parse(path=str(path), format=fmt, base_iri=base_iri, without_named_graphs=True)
