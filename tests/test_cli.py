@@ -68,7 +68,8 @@ def test_json_report(run, write):
     assert report["conforms"] is False
     assert report["counts"]["violation"] == len(report["violations"]) == 2
     first = report["violations"][0]
-    assert set(first) == {"severity", "message", "focus", "path", "value", "source", "component", "file", "line"}
+    assert set(first) == {"severity", "message", "focus", "path", "value", "source", "component", "file", "line",
+                          "column", "hint"}
     assert first["focus"] == "<https://w3id.org/kgraph/statement/orphan>"
     assert first["line"] == 25
 
@@ -78,7 +79,7 @@ def test_syntax_error_shows_line_and_column_and_exits_2(run, write):
     result = run("validate", path)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"Error: {path}:3:11: Unexpected end of file\n"
+    assert result.stderr.splitlines()[0] == f"Error: {path}:3:11: Unexpected end of file"
 
 
 def test_missing_path_exits_2(run, tmp_path):
@@ -87,19 +88,22 @@ def test_missing_path_exits_2(run, tmp_path):
     assert result.stderr == f"Error: {tmp_path / 'nope.ttl'}: no such file or directory\n"
 
 
-def test_empty_file_exits_2_unless_allowed(run, write):
-    path = write("empty.ttl", "")
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert result.stderr == f"Error: {path}: empty file (nothing to validate)\n"
-    assert run("validate", "--allow-empty", path).exit_code == 0
+def test_an_empty_file_is_a_violation_unless_allowed(run, write):
+    """An empty file is valid Turtle: not an error (exit 2) but a result (exit 1)."""
+    for name, content in (("empty.ttl", ""), ("comments.ttl", "# nothing here\n"),
+                          ("prefixes.ttl", "@prefix ex: <http://example.org/> .\n")):
+        path = write(name, content)
+        result = run("validate", path)
+        assert result.exit_code == 1, result.output
+        assert result.stdout.startswith(f"{path}:1: violation: This file adds no triples"), result.stdout
+        assert run("validate", "--allow-empty", path).exit_code == 0
 
 
 def test_non_utf8_exits_2(run, write):
     path = write("latin1.ttl", b'<http://example.org/s> <http://example.org/p> "caf\xe9" .\n')
     result = run("validate", path)
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {path}: line 1, column 51: not UTF-8 (byte 0xe9); RDF files must be UTF-8\n"
+    assert result.stderr == f"Error: {path}:1:51: not UTF-8 (byte 0xe9); RDF files must be UTF-8\n"
 
 
 def test_directory_without_rdf_exits_2(run, tmp_path):

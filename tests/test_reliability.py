@@ -288,7 +288,7 @@ def test_a_large_file_streams_and_loads_whole(tmp_path, monkeypatch):
     assert error.value.line == broken.read_bytes().count(b"\n")
     latin = tmp_path / "latin.nt"
     latin.write_bytes(good.read_bytes().replace("é 4321".encode(), b"\xe9 4321"))
-    with pytest.raises(EncodingError, match="line 4322, column"):
+    with pytest.raises(EncodingError, match=":4322:"):
         load([latin], dataset=dataset)
     assert (len(dataset), list(dataset.graphs)) == before
 
@@ -319,7 +319,7 @@ def test_streamed_encoding_errors_name_the_same_place_as_whole_file_ones(tmp_pat
             encoding.check_stream(path)
         assert str(streamed.value) == str(whole.value)
     path.write_bytes(text + "€".encode()[:2])  # ends inside a character
-    with pytest.raises(EncodingError, match="line 21, column 1"):
+    with pytest.raises(EncodingError, match=":21:1:"):
         encoding.check_stream(path)
 
 

@@ -37,10 +37,21 @@ FLAGS = {
 }
 
 
-def error_text(exc) -> str:
-    """A library error as the command line prints it, with its flag named."""
+def error_text(exc, root: Path | None = None) -> str:
+    """A library error as the command line prints it: its place relative to the
+    project's root, and the flag it is about named."""
+    from .render.terms import display_path
+
+    text = exc.message
+    if exc.path is not None:
+        where = display_path(exc.path, root)
+        if exc.line is not None:
+            where += f":{exc.line}" + (f":{exc.column}" if exc.column is not None else "")
+        text = f"{where}: {text}"
+    if root is not None:
+        text = text.replace(f"{root.resolve()}/", "")
     flag = FLAGS.get(exc.option or "")
-    return f"{exc}" + (f" (see {flag})" if flag else "")
+    return text + (f" (see {flag})" if flag else "")
 
 
 class _KGraphGroup(click.Group):
@@ -52,7 +63,8 @@ class _KGraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KGraphError as exc:
-            click.echo(f"Error: {error_text(exc)}", err=True)
+            project = ctx.obj
+            click.echo(f"Error: {error_text(exc, getattr(project, 'root', None))}", err=True)
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             # loads have rolled back and atomic writes removed their temporary files
@@ -208,16 +220,22 @@ def validate(
       1  the data does not conform
       2  an input could not be read or parsed, or a usage error
     """
-    from .render.validation import render_report
+    from .render.validation import render_errors, render_report
     from .validation.run import validate as run
 
     if changed_since is not None and paths:
         raise click.UsageError("give either PATHS or --changed-since, not both")
     report = run(
         list(paths), project=project, store=_store(project), changed_since=changed_since, shapes=shapes,
-        allow_empty=allow_empty, strict=strict, with_registry=not no_registry, engine=shacl_engine,
+        allow_empty=allow_empty, strict=strict, with_registry=not no_registry, engine=shacl_engine, errors="report",
     )
-    click.echo(render_report(report, fmt, relative_to=Path.cwd()), nl=False)
+    if report.failed:
+        # every format carries the errors; on a terminal they are the Error: lines
+        if fmt != "text":
+            click.echo(render_report(report, fmt, relative_to=project.root), nl=False)
+        click.echo(render_errors(report, relative_to=project.root), err=True, nl=False)
+        sys.exit(EXIT_ERROR)
+    click.echo(render_report(report, fmt, relative_to=project.root), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
 

@@ -75,12 +75,13 @@ class Project:
         return sorted(p for p in self.ontology_dir.glob("*.ttl") if p != self.shapes_file)
 
     def graph_root(self, path: Path) -> Path:
-        """The folder a file's graph name is taken relative to: the project root
-        for the ontology (``graph:ontology/kgraph``), ``data/`` for everything
-        else (a file outside ``data/`` gets its ``file:`` URI)."""
+        """The folder a file's graph name is taken relative to: the folder above
+        ``ontology/`` for the ontology (``graph:ontology/kgraph``, wherever the
+        ontology lives, in the project or in the installed package), ``data/``
+        for everything else (a file outside ``data/`` gets its ``file:`` URI)."""
         resolved = Path(path).resolve()
-        if resolved.parent == self.ontology_dir.resolve() and resolved != self.shapes_file.resolve():
-            return self.root
+        if resolved.parent == self.ontology_dir.resolve():
+            return self.ontology_dir.parent
         return self.data_dir
 
     def with_registry(self, paths: Sequence[str | Path]) -> list[Path]:
@@ -145,7 +146,7 @@ class Project:
         """The ontology alone, as a project graph without data."""
         from .rdf.load import load
 
-        dataset = load(self.ontology_files(), data_dir=self.root)
+        dataset = load(self.ontology_files(), data_dir=self.graph_root)
         return ProjectGraph(self, dataset, (), dataset.graphs)
 
 

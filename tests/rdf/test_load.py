@@ -106,7 +106,7 @@ def test_invalid_iri_is_rejected_not_repaired(write):
 
 def test_non_utf8_bytes_are_reported_with_position(write):
     path = write("latin1.ttl", b'<http://example.org/s> <http://example.org/p> "ok" .\n<http://example.org/s> <http://example.org/p> "caf\xe9" .\n')
-    with pytest.raises(EncodingError, match=r"line 2, column 51: not UTF-8 \(byte 0xe9\)"):
+    with pytest.raises(EncodingError, match=r":2:51: not UTF-8 \(byte 0xe9\)"):
         parse_file(path)
 
 

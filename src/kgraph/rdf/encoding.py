@@ -57,9 +57,8 @@ def check_stream(path: Path) -> str:
 def encoding_error(path: Path, data: bytes, index: int, line: int = 1, column: int = 1) -> None:
     """Raise the error for the bad byte ``data[index]``, ``data`` starting at ``line``, ``column``."""
     line, column = position(data, index, line, column)
-    raise EncodingError(
-        f"line {line}, column {column}: not UTF-8 (byte 0x{data[index]:02x}); RDF files must be UTF-8", path
-    )
+    raise EncodingError(f"not UTF-8 (byte 0x{data[index]:02x}); RDF files must be UTF-8", path,
+                        line=line, column=column)
 
 
 def check_bytes(path: Path, data: bytes) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..namespaces import compact
 
-__all__ = ["short_term"]
+__all__ = ["short_term", "display_path"]
 
 _IRI = re.compile(r"<([^<>\s]+)>")
 
@@ -30,3 +31,20 @@ def short_term(term: str | None) -> str:
         return term
     # an IRI, or a property path made of IRIs
     return _IRI.sub(lambda match: compact(match.group(1)), term)
+
+
+def display_path(path: Path | str, relative_to: Path | None = None) -> str:
+    """``path`` relative to ``relative_to`` when it lies inside it, else as it is.
+
+    >>> display_path(Path("/p/data/a.ttl"), Path("/p"))
+    'data/a.ttl'
+    >>> display_path(Path("/elsewhere/a.ttl"), Path("/p"))
+    '/elsewhere/a.ttl'
+    """
+    path = Path(path)
+    if relative_to is None:
+        return str(path)
+    try:
+        return path.resolve().relative_to(relative_to.resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)

@@ -204,7 +204,7 @@ class StoredGraphs(Backend):
         raise NotImplementedError
 
     def _ontology_graphs(self) -> set[str]:
-        return {graph_name_for(p, self.project.root) for p in self.project.ontology_files()}
+        return {graph_name_for(p, self.project.graph_root(p)) for p in self.project.ontology_files()}
 
     def _stored_graph(self, dataset: Dataset) -> ProjectGraph:
         """``dataset`` (over the store) as a project graph, its files from the records."""
@@ -227,7 +227,7 @@ class StoredGraphs(Backend):
             dataset.add(SourceFile(path, "stored", (graph,), len(quads), _prefixes(path)), quads)
         data_graphs = dataset.graphs
         if self.project.ontology_files():
-            load(self.project.ontology_files(), data_dir=self.project.root, dataset=dataset)
+            load(self.project.ontology_files(), data_dir=self.project.graph_root, dataset=dataset)
         return ProjectGraph(self.project, dataset, data_graphs, dataset.graphs[len(data_graphs):])
 
 

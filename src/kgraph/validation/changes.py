@@ -166,5 +166,5 @@ def load_changes(project: Project, ref: str) -> tuple[ProjectGraph, ChangeSet]:
     data_graphs = dataset.graphs
     ontology = project.ontology_files()
     if ontology:
-        load(ontology, data_dir=project.root, dataset=dataset)  # a dataset of our own
+        load(ontology, data_dir=project.graph_root, dataset=dataset)  # a dataset of our own
     return ProjectGraph(project, dataset, data_graphs, dataset.graphs[len(data_graphs):]), changes

@@ -18,7 +18,10 @@ class Violation:
 
     Terms (``focus``, ``path``, ``value``) are in N-Triples syntax
     (``<iri>``, ``_:b0``, ``"text"@en``); ``path`` may be a SPARQL property path.
-    ``source`` is the shape's IRI or ``check:NAME``.
+    ``source`` is the shape's IRI, ``check:NAME``, or for an input that
+    could not be read ``kgraph:syntax``, ``kgraph:encoding``, ``kgraph:conflict``
+    or ``kgraph:input`` (severity ``error``). ``hint`` says what is most likely
+    wrong and how to fix it, where kgraph can tell.
     """
 
     severity: str
@@ -30,6 +33,8 @@ class Violation:
     component: str | None = None
     file: Path | None = None
     line: int | None = None
+    column: int | None = None
+    hint: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -42,10 +47,14 @@ class ValidationReport:
     """The outcome of :func:`kgraph.validate`.
 
     ``conforms`` is true when no result has severity ``violation`` (with
-    ``strict``, when there is no result at all).
+    ``strict``, when there is no result at all) and every input could be read.
+    ``errors`` holds the inputs that could not be read (syntax, encoding,
+    conflicting graphs, unreadable files): then nothing was validated, and
+    ``failed`` is true.
     """
 
     violations: list[Violation] = field(default_factory=list)
+    errors: list[Violation] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     triples: int = 0
     shapes: int = 0
@@ -55,7 +64,14 @@ class ValidationReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def failed(self) -> bool:
+        """Some input could not be read, so the data was not validated."""
+        return bool(self.errors)
+
+    @property
     def conforms(self) -> bool:
+        if self.errors:
+            return False
         if self.strict:
             return not self.violations
         return not any(v.severity == "violation" for v in self.violations)
@@ -71,7 +87,8 @@ class ValidationReport:
             "shapes": self.shapes,
             "checks": self.checks,
             "unchecked_triples": self.unchecked_triples,
-            "counts": {s: self.count(s) for s in SEVERITIES},
+            "counts": {s: self.count(s) for s in SEVERITIES} | {"error": len(self.errors)},
             "notes": self.notes,
+            "errors": [e.to_dict() for e in self.errors],
             "violations": [v.to_dict() for v in self.violations],
         }

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..namespaces import KG, PROV
 from ..project import Project, ProjectGraph, find_project
 from ..rdf.parse import parse_file
 from ..sparql.saved import SavedQuery, read_queries
@@ -38,6 +39,7 @@ def validate(
     strict: bool = False,
     with_registry: bool = True,
     engine: str = "shacl",
+    errors: str = "raise",
 ) -> ValidationReport:
     """Validate RDF files against the project's shapes and checks.
 
@@ -60,7 +62,8 @@ def validate(
     checks
         SPARQL checks to run instead of those in ``queries/checks/``.
     allow_empty
-        Accept files that hold no triple instead of raising.
+        Accept files that hold no triple; by default each is a violation
+        ("this file adds no triples").
     strict
         Count warnings and infos against conformance too.
     with_registry
@@ -70,6 +73,12 @@ def validate(
     engine
         ``"shacl"`` (default): the Rust SHACL engine from PyPI ``shacl``;
         ``"pyshacl"``: pySHACL, the reference.
+    errors
+        ``"raise"`` (default): an input that cannot be read raises its
+        :class:`~kgraph.errors.InputError`. ``"report"``: every file is read,
+        and every one that cannot be (syntax, encoding, graph conflicts,
+        unreadable) becomes an entry of the report's ``errors``, for reports
+        that must carry every problem (CI formats).
 
     Returns
     -------
@@ -90,19 +99,35 @@ def validate(
     from ..errors import InputError
 
     project = project or find_project()
-    if changed_since is not None:
-        if paths:
-            raise InputError("give either paths or a revision to compare with, not both", option="changed_since")
-        from .changes import load_changes
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    files: list[Path] = []
+    try:
+        if changed_since is not None:
+            if paths:
+                raise InputError("give either paths or a revision to compare with, not both", option="changed_since")
+            from .changes import changed_files, load_changes
 
-        graph, changes = load_changes(project, changed_since)
-        if not changes:
-            return ValidationReport(strict=strict, notes=[f"no data file changed since {changed_since}"])
-    elif not paths and store is not None and store.persistent:
-        graph = store.validation_graph()
-    else:
-        graph = project.load(paths, allow_empty=allow_empty, with_registry=with_registry)
-    return check(graph, shapes=shapes, checks=checks, strict=strict, engine=engine)
+            changes = changed_files(project, changed_since)
+            files = changes.articles + changes.registries
+            graph, changes = load_changes(project, changed_since)
+            if not changes:
+                return ValidationReport(strict=strict, notes=[f"no data file changed since {changed_since}"])
+        elif not paths and store is not None and store.persistent:
+            graph = store.validation_graph()
+        else:
+            from ..rdf.parse import collect_files
+
+            wanted = list(paths or ()) or [project.data_dir]
+            if with_registry:
+                wanted = project.with_registry(wanted)
+            files = collect_files(wanted)
+            graph = project.load(paths, allow_empty=True, with_registry=with_registry)
+    except InputError as error:
+        if errors == "raise":
+            raise
+        return _unreadable(error, files, project.ontology_files(), project, strict)
+    return check(graph, shapes=shapes, checks=checks, strict=strict, engine=engine, allow_empty=allow_empty)
 
 
 def check(
@@ -112,9 +137,11 @@ def check(
     checks: Sequence[SavedQuery] | None = None,
     strict: bool = False,
     engine: str = "shacl",
+    allow_empty: bool = False,
 ) -> ValidationReport:
     """Validate a loaded project graph: its data graphs, read with its ontology.
 
+    A data file that holds no triple is a violation unless ``allow_empty``.
     ``graph`` is not changed.
     """
     project = graph.project
@@ -133,6 +160,12 @@ def check(
             checked.cancel()
             raise
         results = outcome.violations + checked.result()
+    results = _with_quote_hints(results, graph)
+    if not allow_empty:
+        results += [Violation("violation", "This file adds no triples: it is empty, or holds only comments, prefixes "
+                              "or empty graphs. Add its triples, or remove it.", source="kgraph:empty-file",
+                              component="EmptyFile", file=f.path, line=1)
+                    for f in graph.data_files if f.triples == 0 and f.format != "stored"]
     report.shapes = outcome.shapes
     report.unchecked_triples = outcome.unchecked_triples
     report.violations = sorted(
@@ -145,7 +178,7 @@ def check(
 def _locate(violation: Violation, graph: ProjectGraph) -> Violation:
     """The violation with the file and line where its focus node is described."""
     focus = violation.focus
-    if focus is None:
+    if focus is None or violation.file is not None:
         return violation
     if focus.startswith("<") and focus.endswith(">"):
         term = ox.NamedNode(focus[1:-1])
@@ -157,3 +190,87 @@ def _locate(violation: Violation, graph: ProjectGraph) -> Violation:
     if where is None:
         return violation
     return replace(violation, file=where.path, line=where.line)
+
+
+#: Where an unreadable input's error comes from, by its class.
+_KINDS = {"RDFSyntaxError": "syntax", "EncodingError": "encoding", "GraphConflictError": "conflict"}
+
+
+def _unreadable(error, files: Sequence[Path], ontology: Sequence[Path], project: Project,
+                strict: bool) -> ValidationReport:
+    """A report of every input that cannot be read: each file is scanned on its
+    own, so one broken file does not hide another; graphs two files fill are
+    conflicts. ``error`` is what the load raised (reported if nothing else is found)."""
+    from ..errors import GraphConflictError, InputError
+    from ..rdf.parse import scan_file
+
+    found: list[InputError] = []
+    owners: dict[str, Path] = {}
+    for path in dict.fromkeys([*files, *ontology]):
+        try:
+            scanned = scan_file(path, data_dir=project.graph_root(path), allow_empty=True)
+        except InputError as problem:
+            found.append(problem)
+            continue
+        for name in scanned.graphs:
+            if name in owners:
+                found.append(GraphConflictError(f"graph <{name}> is also filled by {owners[name]}; each file must "
+                                                "have a graph of its own", path))
+            owners.setdefault(name, path)
+    if not found:
+        found = [error]
+    return ValidationReport(files=list(dict.fromkeys(files)), strict=strict, errors=[_as_result(e) for e in found])
+
+
+def _as_result(error) -> Violation:
+    """An input error as a report entry of severity ``error``, with a hint."""
+    from .hints import syntax_hint
+
+    kind = _KINDS.get(type(error).__name__, "input")
+    hint = None
+    if kind == "syntax" and error.path is not None:
+        try:
+            lines = error.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        hint = syntax_hint(error.message, lines, error.line, error.column)
+    return Violation("error", error.message, source=f"kgraph:{kind}", component=type(error).__name__,
+                     file=error.path, line=error.line, column=error.column, hint=hint)
+
+
+_QUOTED_FROM = f"""SELECT ?file WHERE {{
+  {{ ?focus <{PROV}wasQuotedFrom> ?source }} UNION {{ ?focus <{KG}evidence>/<{PROV}wasQuotedFrom> ?source }}
+  ?source <{KG}textFile> ?file
+}} LIMIT 1"""
+
+
+def _with_quote_hints(results: list[Violation], graph: ProjectGraph) -> list[Violation]:
+    """Quotes not found in their text get the closest passage and the first difference."""
+    from ..sparql.params import prepare
+    from .hints import quote_hint
+
+    root = graph.project.root.resolve()
+    out = []
+    for v in results:
+        if v.source == "check:quote-not-in-source" and v.focus and v.value and v.focus.startswith("<"):
+            words = _literal(v.value)
+            rows = list(graph.query(prepare(_QUOTED_FROM, {"focus": ox.NamedNode(v.focus[1:-1])})))
+            path = (root / rows[0]["file"].value).resolve() if rows else None
+            if words is not None and path is not None and root in path.parents and path.is_file():
+                try:
+                    hint = quote_hint(words, path.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    hint = None
+                v = replace(v, hint=hint)
+        out.append(v)
+    return out
+
+
+def _literal(term: str) -> str | None:
+    """The lexical form of a literal written in N-Triples syntax."""
+    try:
+        quads = list(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError:
+        return None
+    value = quads[0].object
+    return value.value if isinstance(value, ox.Literal) else None
