@@ -65,14 +65,6 @@ def test_every_quote_lies_within_one_of_its_statements_excerpts(data):
         assert any(row["quote"].value in e for e in row["excerpts"].value.split("|||")), row["s"]
 
 
-def test_no_claim_is_asserted_as_a_fact(data):
-    """A claim is only ever the target of stances, never the subject of a fact about the world."""
-    query = f"""SELECT ?claim ?p WHERE {{
-        ?claim a <{KG}Claim> . ?x ?p ?claim .
-        FILTER(?p NOT IN (<{KG}target>)) }}"""
-    assert list(data.query(query)) == []
-
-
 def test_the_disputed_claims_have_a_reporter_and_a_denier(data):
     query = f"""SELECT ?claim (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {{
         ?stance <{KG}target> ?claim ; <{KG}stanceType> ?type . ?claim a <{KG}Claim> .

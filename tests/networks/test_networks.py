@@ -160,3 +160,17 @@ def test_bad_options_are_refused(shipped, project):
         network("congruence", shipped, project=project, normalization="pearson")
     with pytest.raises(NetworkError, match="not a date"):
         network("stance", shipped, project=project, start="March")
+
+
+def test_an_unnamed_representative_ties_the_side_it_acts_for(world_project):
+    from conftest import TEST_DATA
+
+    from kgraph.networks.context import ProjectionContext
+
+    graph = world_project.load([TEST_DATA / "world.ttl"])
+    rows = ProjectionContext(graph, "person", None, None).rows("participation")
+    meeting = "https://w3id.org/kgraph/event/meeting"
+    assert {(r["actor"], r["role"]) for r in rows if r["event"] == meeting} >= {
+        (A + "north", "representative"), (A + "north-media", "observer")}
+    G = network("interaction", graph)
+    assert G.has_edge(A + "north", A + "north-media"), "the observer took part in the same meeting"

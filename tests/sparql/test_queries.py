@@ -370,3 +370,18 @@ def test_media_types():
     assert QueryResult("graph").media_type("turtle") == "text/turtle"
     with pytest.raises(ValueError):
         QueryResult("select").serialize("turtle")
+
+
+def test_observers_and_unnamed_representatives_are_listed(world_project):
+    """The world has a participant who only attended, and a representative
+    the source does not name (its words and the side it acts for)."""
+    from conftest import TEST_DATA
+    from kgraph.sparql.saved import find_query
+
+    graph = world_project.load([TEST_DATA / "world.ttl"])
+    rows = run_query(graph, find_query("meeting-participants", world_project), {"meeting": "event:meeting"}).records()
+    by_role = {(r["roleLabel"], r["participantLabel"], r["onBehalfOfLabel"]) for r in rows}
+    assert ("observer", "Northern media", None) in by_role
+    assert ("representative", "a representative of North", "North") in by_role
+    unnamed = [r for r in rows if r["participantLabel"] == "a representative of North"]
+    assert unnamed and all(r["participant"] is None and r["post"] is None for r in unnamed)

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES, RDF, RDF_TYPE, SH, compact, sparql_prefixes
+from ..namespaces import PREFIXES, RDF, RDF_TYPE, SH, XSD_STRING, compact, sparql_prefixes
 from ..project import Project, find_project
 from ..rdf.parse import parse_file
 from ..sparql.saved import read_queries
@@ -69,12 +69,24 @@ SELECT ?thing WHERE { GRAPH ?g { ?thing a ?class } } ORDER BY ?thing LIMIT 1
 
 
 def _term(term) -> str:
+    """A term as Turtle that can be copied as it is: prefixed names, and
+    literals with their datatype or language."""
     if isinstance(term, ox.NamedNode):
-        return compact(term.value)
+        return _turtle_name(term.value)
     if isinstance(term, ox.Literal):
-        text = term.value.replace("\n", " ")
-        return f'"{text[:117]}..."' if len(text) > 120 else f'"{text}"'
+        text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype.value not in (XSD_STRING,):
+            return f'"{text}"^^{compact(term.datatype.value)}'
+        return f'"{text}"'
     return str(term)
+
+
+def _turtle_name(iri: str) -> str:
+    """A prefixed name where Turtle allows one (no ``/`` in the local part), else ``<iri>``."""
+    name = compact(iri)
+    return name if not name.startswith("<") and "/" not in name.split(":", 1)[1] else f"<{iri}>"
 
 
 def _shape_path(store: ox.Store, path) -> str:
@@ -188,9 +200,9 @@ def _example(dataset, cls: str, data_graphs: set[str]) -> str | None:
          if (q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None) in data_graphs},
         key=lambda t: (t[0] != RDF_TYPE, t[0], t[1]),
     )
-    lines = [compact(thing.value)]
+    lines = [_turtle_name(thing.value)]
     for i, (p, o) in enumerate(triples):
-        name = "a" if p == RDF_TYPE else compact(p)
+        name = "a" if p == RDF_TYPE else _turtle_name(p)
         lines.append(f"    {name} {o}" + (" ." if i == len(triples) - 1 else " ;"))
     return "\n".join(lines)
 

@@ -171,6 +171,10 @@ src:{slug} a kg:NewsArticle ;
 
 # --- Examples: uncomment, then replace every part in CAPITALS. ------------------
 #
+# The outlet that published the article (describe it in data/registry/actors.ttl
+# as a kg:MediaOutlet), added to src:{slug} above:
+#     dcterms:publisher actor:THE-OUTLET ;
+#
 # An excerpt: the exact words of the article that something rests on.
 # x:met a kg:Excerpt ; prov:wasQuotedFrom src:{slug} ;
 #     oa:exact "EXACT WORDS FROM THE ARTICLE" .
@@ -180,26 +184,34 @@ src:{slug} a kg:NewsArticle ;
 #     rdfs:label "MEETING OF ... IN ..., D MONTH YYYY" ;
 #     kg:date "YYYY-MM-DD"^^xsd:date ; kg:dateAsWritten "THE ARTICLE'S WORDS FOR THE DATE" ;
 #     kg:place place:A-PLACE ;
-#     kg:participation part:{slug}-side-a, part:{slug}-side-b, part:{slug}-envoy, part:{slug}-mediator ;
+#     kg:participation part:{slug}-side-a, part:{slug}-side-b, part:{slug}-envoy, part:{slug}-mediator,
+#         part:{slug}-observer, part:{slug}-unnamed ;
 #     kg:evidence x:met .
 # part:{slug}-side-a a kg:Participation ; kg:participant actor:SIDE-A ; kg:role kg:Party ; kg:evidence x:met .
 # part:{slug}-side-b a kg:Participation ; kg:participant actor:SIDE-B ; kg:role kg:Party ; kg:evidence x:met .
 # part:{slug}-envoy a kg:Participation ; kg:participant actor:A-PERSON ; kg:role kg:Representative ;
 #     kg:onBehalfOf actor:SIDE-A ; kg:evidence x:met .
 # part:{slug}-mediator a kg:Participation ; kg:participant actor:A-MEDIATOR ; kg:role kg:Mediator ; kg:evidence x:met .
+# Someone who only attended, and a representative the article does not name:
+# part:{slug}-observer a kg:Participation ; kg:participant actor:AN-OBSERVER ; kg:role kg:Observer ; kg:evidence x:met .
+# part:{slug}-unnamed a kg:Participation ; kg:role kg:Representative ; kg:onBehalfOf actor:SIDE-B ;
+#     kg:participantDescription "THE ARTICLE'S WORDS, E.G. A REPRESENTATIVE OF ..." ; kg:evidence x:met .
 #
 # A statement with a quote, and the stance it takes.
 # x:said a kg:Excerpt ; prov:wasQuotedFrom src:{slug} ;
 #     oa:exact "THE SENTENCE THAT REPORTS THE QUOTE" .
 # stmt:{slug}-said a kg:Statement ;
 #     kg:speaker actor:A-PERSON ; kg:attribution kg:NamedPerson ;
+#     kg:channel actor:AN-OUTLET ;        # "told the news agency ...": who the words went through
 #     kg:quote "THE QUOTED WORDS, EXACTLY" ;
 #     kg:evidence x:said ;
 #     kg:stance stance:{slug}-said .
 # stance:{slug}-said a kg:Stance ; kg:expressedIn stmt:{slug}-said ;
 #     kg:stanceType kg:Welcome ; kg:target event:{slug}-meeting ; kg:evidence x:said .
 #
-# A claim that one side reports and the other denies (never a fact).
+# A claim that one side reports and the other denies (never a fact: the event a
+# denied claim is about is a kg:ProposedEvent or kg:ProposedMeeting, and topics
+# discussed are recorded only on claims).
 # claim:{slug}-claim a kg:Claim ; kg:claimKind kg:TopicDiscussed ;
 #     kg:proposition "WHAT THE CLAIM SAYS, IN ONE SENTENCE." ;
 #     kg:aboutEvent event:{slug}-meeting ; kg:topic issue:AN-ISSUE ;
