@@ -10,6 +10,7 @@ import json
 
 import networkx as nx
 import pyoxigraph as ox
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -290,3 +291,88 @@ def test_rdf_dumps_read_back_equal(tmp_path_factory, items, suffix):
     dump_rdf(dataset, path)
     back = load([path], allow_empty=True)
     assert _canonical(back.quads()) == _canonical(dataset.quads())
+
+
+# --- every W3C result format carries every value --------------------------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+xml_safe = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07"
+                                 "\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+                                 "\ufffe\uffff\r"), max_size=20)
+typed = st.one_of(
+    st.integers(-10**6, 10**6).map(lambda n: ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))),
+    st.sampled_from(["0", "1", "true", "false"]).map(lambda v: ox.Literal(v, datatype=ox.NamedNode(XSD + "boolean"))
+                                                     if v in ("true", "false") else ox.Literal(v, datatype=ox.NamedNode(XSD + "integer"))),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(lambda d: ox.Literal(str(d), datatype=ox.NamedNode(XSD + "decimal"))),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda f: ox.Literal(repr(f), datatype=ox.NamedNode(XSD + "double"))),
+    st.dates().map(lambda d: ox.Literal(d.isoformat(), datatype=ox.NamedNode(XSD + "date"))),
+    st.integers(1000, 2100).map(lambda y: ox.Literal(str(y), datatype=ox.NamedNode(XSD + "gYear"))),
+    xml_safe.map(ox.Literal),
+    st.builds(lambda t, lang: ox.Literal(t, language=lang), xml_safe, st.sampled_from(["en", "ru", "hy-am", "az-latn"])),
+    st.builds(lambda s: ox.NamedNode("http://example.org/" + s), st.text(st.sampled_from(list("az09-_~.!$&'()*+,;=:@/")), max_size=10)),
+    st.integers(0, 50).map(lambda n: ox.BlankNode(f"b{n}")),
+    st.none(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(typed, min_size=3, max_size=3), max_size=6))
+def test_every_result_format_reads_back_every_value(rows):
+    """Serialized as JSON, XML, TSV or CSV, every value reads back with
+    rdflib's parsers: 0 and false included, datatypes and languages kept
+    (CSV keeps lexical forms only, as the W3C format does)."""
+    import io
+
+    from rdflib.query import Result as RdflibResult
+
+    from kgraph.sparql.results import QueryResult
+
+    result = QueryResult("select", variables=["a", "b", "c"], rows=[tuple(row) for row in rows])
+
+    def same(ours, theirs) -> bool:
+        if ours is None:
+            return theirs is None
+        if isinstance(ours, ox.BlankNode):
+            return type(theirs).__name__ == "BNode"
+        if isinstance(ours, ox.NamedNode):
+            return type(theirs).__name__ == "URIRef" and str(theirs) == ours.value
+        language = getattr(theirs, "language", None)
+        datatype = str(getattr(theirs, "datatype", None) or XSD + "string")
+        return (str(theirs) == ours.value and (language or None) == ours.language
+                and (ours.language is not None or datatype == ours.datatype.value))
+
+    # rdflib's TSV reader splits lines with str.splitlines, which also breaks at
+    # U+0085, U+2028 and a few controls that TSV allows inside a literal
+    splits = any(term is not None and not isinstance(term, ox.BlankNode) and len(term.value.splitlines()) > 1
+                 for row in rows for term in row)
+    for fmt in ("json", "xml") + (() if splits else ("tsv",)):
+        parsed = RdflibResult.parse(io.BytesIO(result.serialize(fmt).encode("utf-8")), format=fmt)
+        back = [tuple(binding.get(v) for v in parsed.vars) for binding in parsed.bindings]
+        assert [str(v) for v in parsed.vars] == ["a", "b", "c"], fmt
+        assert len(back) == len(rows), fmt
+        for ours, theirs in zip(rows, back):
+            assert all(same(o, t) for o, t in zip(ours, theirs)), (fmt, ours, theirs)
+    text = result.serialize("csv")
+    readers = [list(csv.reader(io.StringIO(text, newline="")))[1:]]
+    if not splits:
+        import rdflib
+
+        parsed = RdflibResult.parse(io.BytesIO(text.encode("utf-8")), format="csv")
+        readers.append([[str(b.get(rdflib.Variable(v)) or "") for v in "abc"] for b in parsed.bindings])
+    for back in readers:
+        assert len(back) == len(rows)
+        for ours, values in zip(rows, back):
+            for term, value in zip(ours, values):
+                if term is None:
+                    assert value == ""  # CSV cannot tell unbound from empty
+                elif not isinstance(term, ox.BlankNode):
+                    assert value == term.value
+
+
+def test_xml_refuses_what_xml_cannot_carry():
+    from kgraph.sparql.results import QueryResult
+
+    result = QueryResult("select", variables=["a"], rows=[(ox.Literal("bell \x07"),)])
+    with pytest.raises(ValueError, match="U\\+0007"):
+        result.serialize("xml")
+    assert "bell" in result.serialize("json")

@@ -7,9 +7,12 @@ Terms are pyoxigraph terms whichever engine produced them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from ..namespaces import XSD_STRING
 
 __all__ = ["QueryResult", "RESULT_FORMATS", "GRAPH_FORMATS"]
 
@@ -76,11 +79,13 @@ class QueryResult:
             return ox.serialize(self.triples, format=store_format, prefixes=prefixes).decode("utf-8")
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"a {self.kind.upper()} result is written as {', '.join(RESULT_FORMATS)}, not {fmt!r}")
-        if fmt == "tsv":
-            return self._tsv()
         if self.kind == "ask" and fmt == "csv":
             raise ValueError("an ASK result has no CSV form; use json, xml or tsv")
-        return self._rdflib_result().serialize(format=fmt).decode("utf-8")
+        return {"tsv": self._tsv, "csv": self._csv, "json": self._json, "xml": self._xml}[fmt]()
+
+    # Each writer follows its W3C recommendation; every value, "0" and
+    # "false" included, is written as it is (a test reads them back with
+    # rdflib's parsers for every datatype).
 
     def _tsv(self) -> str:
         if self.kind == "ask":
@@ -90,21 +95,107 @@ class QueryResult:
             lines.append("\t".join("" if term is None else str(term) for term in row))
         return "\n".join(lines) + "\n"
 
-    def _rdflib_result(self):
-        import rdflib
-        from rdflib.query import Result
+    def _csv(self) -> str:
+        import csv
+        import io
 
-        from ..rdf.convert import to_rdflib_term
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(self.variables)
+        for row in self.rows:
+            writer.writerow(["" if term is None else _plain(term) for term in row])
+        return buffer.getvalue()
+
+    def _json(self) -> str:
+        import json
 
         if self.kind == "ask":
-            result = Result("ASK")
-            result.askAnswer = bool(self.boolean)
-            return result
-        result = Result("SELECT")
-        variables = [rdflib.Variable(v) for v in self.variables]
-        result.vars = variables
-        result.bindings = [
-            {var: to_rdflib_term(term) for var, term in zip(variables, row) if term is not None}
-            for row in self.rows
-        ]
-        return result
+            document: dict = {"head": {}, "boolean": bool(self.boolean)}
+        else:
+            document = {
+                "head": {"vars": list(self.variables)},
+                "results": {"bindings": [
+                    {name: _json_term(term) for name, term in zip(self.variables, row) if term is not None}
+                    for row in self.rows
+                ]},
+            }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    def _xml(self) -> str:
+        from xml.etree import ElementTree as ET
+
+        ns = "http://www.w3.org/2005/sparql-results#"
+        ET.register_namespace("", ns)
+        root = ET.Element(f"{{{ns}}}sparql")
+        head = ET.SubElement(root, f"{{{ns}}}head")
+        if self.kind == "ask":
+            ET.SubElement(root, f"{{{ns}}}boolean").text = "true" if self.boolean else "false"
+        else:
+            for name in self.variables:
+                ET.SubElement(head, f"{{{ns}}}variable", name=name)
+            results = ET.SubElement(root, f"{{{ns}}}results")
+            for row in self.rows:
+                result = ET.SubElement(results, f"{{{ns}}}result")
+                for name, term in zip(self.variables, row):
+                    if term is not None:
+                        _xml_term(ET.SubElement(result, f"{{{ns}}}binding", name=name), term, ns)
+        ET.indent(root)
+        text = ET.tostring(root, encoding="unicode")
+        bad = _XML_FORBIDDEN.search(text)
+        if bad:
+            raise ValueError(f"a value holds U+{ord(bad.group()):04X}, a control character XML 1.0 cannot carry; "
+                             "write the result as json, csv or tsv")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
+
+
+#: Characters an XML 1.0 document cannot hold, even escaped.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _plain(term) -> str:
+    """A term's CSV form: an IRI or a literal's lexical form, ``_:label`` for a blank node."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"cannot write {term!r} as a SPARQL JSON term")
+
+
+def _xml_term(parent, term, ns: str) -> None:
+    from xml.etree import ElementTree as ET
+
+    if isinstance(term, ox.NamedNode):
+        ET.SubElement(parent, f"{{{ns}}}uri").text = term.value
+    elif isinstance(term, ox.BlankNode):
+        ET.SubElement(parent, f"{{{ns}}}bnode").text = term.value
+    elif isinstance(term, ox.Literal):
+        attributes = {}
+        if term.language:
+            attributes["{http://www.w3.org/XML/1998/namespace}lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            attributes["datatype"] = term.datatype.value
+        ET.SubElement(parent, f"{{{ns}}}literal", attributes).text = term.value
+    elif isinstance(term, ox.Triple):
+        triple = ET.SubElement(parent, f"{{{ns}}}triple")
+        for part, value in (("subject", term.subject), ("predicate", term.predicate), ("object", term.object)):
+            _xml_term(ET.SubElement(triple, f"{{{ns}}}{part}"), value, ns)
+    else:
+        raise TypeError(f"cannot write {term!r} as a SPARQL XML term")
