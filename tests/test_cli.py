@@ -151,3 +151,20 @@ def test_the_command_line_starts_without_heavy_imports():
     code = "import sys, kgraph.cli; print(sorted(m for m in ('networkx', 'rdflib', 'pyshacl', 'matplotlib', 'pyoxigraph') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_unreadable_file_is_in_every_report_format(run, tmp_path):
+    """Not only syntax: a file that cannot be read at all is reported in the
+    machine formats too (a link pointing nowhere), with exit 2."""
+    import xml.etree.ElementTree as ET
+
+    link = tmp_path / "gone.ttl"
+    link.symlink_to(tmp_path / "nowhere.ttl")
+    report = json.loads(run("validate", "--format", "json", link).stdout)
+    assert report["errors"][0]["file"] == str(link) and "no such file" in report["errors"][0]["message"]
+    github = run("validate", "--format", "github", link)
+    assert github.exit_code == 2 and github.stdout.startswith(f"::error file={link},title=kgraph%3Ainput::")
+    junit = ET.fromstring(run("validate", "--format", "junit", link).stdout)
+    assert junit.get("errors") == "1"
+    sarif = json.loads(run("validate", "--format", "sarif", link).stdout)
+    assert sarif["runs"][0]["results"][0]["level"] == "error"

@@ -31,6 +31,7 @@ FLAGS = {
     "published": "--published",
     "url": "--url",
     "changed_since": "--changed-since",
+    "staged": "--staged",
     "allow_service": "--allow-service",
     "timeout": "--timeout (or KGRAPH_SPARQL_TIMEOUT)",
     "engine": "--engine",
@@ -197,10 +198,15 @@ def _relative(path: Path) -> str:
     "--changed-since", metavar="REF",
     help="Validate only the data files changed since this git revision (with the registry entries they use).",
 )
+@click.option(
+    "--staged", is_flag=True,
+    help="Validate what the git index holds (what the next commit would add), not the working tree: "
+         "for a pre-commit hook.",
+)
 @click.pass_obj
 def validate(
     project, paths: tuple[Path, ...], fmt: str, shapes: Path | None, strict: bool, allow_empty: bool,
-    no_registry: bool, shacl_engine: str, changed_since: str | None,
+    no_registry: bool, shacl_engine: str, changed_since: str | None, staged: bool,
 ) -> None:
     """Validate RDF files: strict parsing, SHACL shapes, SPARQL checks.
 
@@ -212,7 +218,8 @@ def validate(
     to, unless --no-registry is given. With --changed-since REF only the files
     changed since that git revision are validated, with the registry entries
     they use; a changed registry also brings in every article that uses an
-    entry it changed.
+    entry it changed. With --staged, the files the git index changes are
+    validated as they are staged (untracked drafts are left alone).
 
     \b
     Exit codes:
@@ -223,10 +230,10 @@ def validate(
     from .render.validation import render_errors, render_report
     from .validation.run import validate as run
 
-    if changed_since is not None and paths:
-        raise click.UsageError("give either PATHS or --changed-since, not both")
+    if sum((bool(paths), changed_since is not None, staged)) > 1:
+        raise click.UsageError("give only one of PATHS, --changed-since and --staged")
     report = run(
-        list(paths), project=project, store=_store(project), changed_since=changed_since, shapes=shapes,
+        list(paths), project=project, store=_store(project), changed_since=changed_since, staged=staged, shapes=shapes,
         allow_empty=allow_empty, strict=strict, with_registry=not no_registry, engine=shacl_engine, errors="report",
     )
     if report.failed:

@@ -181,6 +181,172 @@ def test_each_mistake_is_reported_on_its_line(contributor, mistake):
     assert any(l.startswith(expected) for l in out.stdout.splitlines()), out.stdout
 
 
+# Broken articles for the every-format suite: mistake -> (edit of the encoding or
+# of the file's bytes, what is expected: severity, where (a subject whose line,
+# or a line and column), the start of the message, the rule, a piece of the hint)
+BROKEN = {
+    **{name: ("replace", old, new, "violation", subject, message, None)
+       for name, (old, new, subject, message) in MISTAKES.items()},
+    "denied claim stated as fact": ("replace", "event:test-talks-meeting a kg:Meeting ;",
+                                    "event:test-talks-meeting a kg:Meeting ; kg:topic issue:reintegration ;",
+                                    "violation", "event:test-talks-meeting", "Topics discussed are recorded only on claims",
+                                    None),
+    "syntax error": ("replace", 'kg:quote "useful" ;', 'kg:quote "he said "useful" ;', "error", None,
+                     "useful is not a valid", "a quotation mark inside a literal ends it early"),
+    "bad encoding": ("bytes", "useful", "usef\xfcl".encode("latin-1"), "error", None, "not UTF-8 (byte 0xfc)", None),
+}
+
+ANNOTATION = re.compile(r"^::(error|warning|notice) (?P<props>[^:]*)::(?P<message>.+)$")
+
+
+def _broken(root, run, text, mistake):
+    """Scaffold and fill the article with one mistake; return it and the expected line (and column)."""
+    article = _scaffold(root, run, text)
+    how, old, new, severity, subject, message, hint = BROKEN[mistake]
+    if how == "replace":
+        assert old in ENCODING
+        broken = _fill(article, ENCODING.replace(old, new, 1))
+    else:
+        broken = _fill(article)
+        data = broken.encode("utf-8").replace(b'kg:quote "useful"', b'kg:quote "' + new + b'"', 1)
+        article.write_bytes(data)
+    lines = broken.splitlines()
+    if subject:
+        line, column = next(i for i, l in enumerate(lines, 1) if l.startswith(subject + " ")), None
+    else:
+        line = next(i for i, l in enumerate(lines, 1) if 'kg:quote "' in l and "useful" in l and "x:" not in l)
+        column = None
+    return article, line, column
+
+
+@pytest.mark.parametrize("mistake", sorted(BROKEN))
+def test_every_broken_article_is_caught_in_every_format(contributor, mistake):
+    """One mistake at a time, as a contributor makes them: each is caught on
+    its line, with its message (and hint), in text, JSON, GitHub annotations,
+    JUnit and SARIF; a file that cannot be read exits 2 in every format."""
+    root, run, text = contributor
+    article, line, _ = _broken(root, run, text, mistake)
+    _, _, _, severity, _, message, hint = BROKEN[mistake]
+    rel = article.relative_to(root).as_posix()
+    code = 2 if severity == "error" else 1
+
+    out = run("validate", article)
+    assert out.exit_code == code, out.output
+    shown = out.stderr if severity == "error" else out.stdout
+    prefix = f"Error: {rel}:{line}:" if severity == "error" else f"{rel}:{line}: violation: {message}"
+    assert any(l.startswith(prefix) and message in l for l in shown.splitlines()), shown
+    if hint:
+        assert f"hint: {hint}" in shown
+
+    report = json.loads(run("validate", article, "--format", "json").stdout)
+    entries = report["errors"] if severity == "error" else report["violations"]
+    found = [e for e in entries if e["file"] == rel and e["line"] == line and message in e["message"]]
+    assert found and report["conforms"] is False, entries
+    if severity == "error":
+        assert found[0]["column"] and found[0]["source"].startswith("kgraph:")
+    if hint:
+        assert hint in found[0]["hint"]
+
+    github = run("validate", article, "--format", "github")
+    assert github.exit_code == code
+    annotations = [ANNOTATION.match(l) for l in github.stdout.splitlines() if l.startswith("::")]
+    assert annotations and all(annotations), github.stdout
+    assert any(f"file={rel}," in a.group("props") and f"line={line}" in a.group("props")
+               and message.replace(",", "%2C") in a.group("message").replace(",", "%2C") for a in annotations)
+
+    junit = ET.fromstring(run("validate", article, "--format", "junit").stdout.encode("utf-8"))
+    case = next(c for c in junit.iter("testcase") if c.get("name") == rel)
+    element = case.find("error" if severity == "error" else "failure")
+    assert element is not None and f"{rel}:{line}" in element.text and message in element.text
+    assert int(junit.get("errors" if severity == "error" else "failures")) >= 1
+
+    sarif = json.loads(run("validate", article, "--format", "sarif").stdout)
+    results = [r for r in sarif["runs"][0]["results"]
+               if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == rel
+               and r["locations"][0]["physicalLocation"]["region"]["startLine"] == line]
+    assert results and message in results[0]["message"]["text"] and results[0]["level"] == "error"
+
+
+def test_two_broken_files_are_both_reported(contributor, tmp_path):
+    root, run, text = contributor
+    first = root / "data" / "articles" / "first.ttl"
+    second = root / "data" / "articles" / "second.ttl"
+    first.parent.mkdir(parents=True, exist_ok=True)
+    first.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b \"x\"\n", encoding="utf-8")
+    second.write_text("ex:a ex:b ex:c .\n", encoding="utf-8")
+    out = run("validate", "--format", "github")
+    assert out.exit_code == 2
+    assert "file=data/articles/first.ttl,line=3" in out.stdout
+    assert "file=data/articles/second.ttl,line=1" in out.stdout and "The prefix ex: has not been declared" in out.stdout
+    assert "declare it at the top of the file" in out.stderr
+
+
+def test_staged_validates_what_the_next_commit_holds(contributor):
+    """--staged (the pre-commit hook) validates the index, not the working
+    tree: an untracked broken draft does not block, a broken staged file does
+    even when the working tree has it fixed, and paths are the project's."""
+    root, run, text = contributor
+    article = _scaffold(root, run, text)
+    _fill(article)
+    nothing = run("validate", "--staged")
+    assert nothing.exit_code == 0 and "note: no data file is staged" in nothing.stdout, nothing.output
+    git(root, "add", "-A")
+    staged = run("validate", "--staged")
+    assert staged.exit_code == 0, staged.output
+    draft = root / "data" / "articles" / "draft.ttl"
+    draft.write_text("this is not turtle\n", encoding="utf-8")
+    assert run("validate", "--staged").exit_code == 0, "an untracked draft is left alone"
+    assert run("validate").exit_code == 2, "while validating the working tree sees it"
+    draft.unlink()
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace('kg:quote "useful"', 'kg:quote "very useful"'), encoding="utf-8")
+    git(root, "add", "-A")
+    article.write_text(good, encoding="utf-8")  # fixed in the working tree, not in the index
+    out = run("validate", "--staged")
+    assert out.exit_code == 1, out.output
+    rel = article.relative_to(root).as_posix()
+    assert f"{rel}:" in out.stdout and "These words are not in" in out.stdout
+    assert "kgraph-staged" not in out.stdout
+    assert run("validate", article).exit_code == 0
+
+
+def test_the_pull_request_workflow_end_to_end(contributor, tmp_path):
+    """The steps of .github/workflows/validate.yml, run as GitHub would on a
+    pull request that adds a broken article: the annotations on the diff and
+    the JUnit file it uploads."""
+    import os
+    import sys
+
+    import yaml
+
+    root, run, text = contributor
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8"))
+    steps = [s for s in workflow["jobs"]["validate"]["steps"] if "run" in s and "kgraph" in s["run"]]
+    assert len(steps) >= 2
+    base = git(root, "rev-parse", "HEAD").strip()
+    git(root, "update-ref", "refs/remotes/origin/main", base)  # what actions/checkout fetches
+    git(root, "checkout", "-qb", "pull-request")
+    article = _scaffold(root, run, text)
+    _fill(article, ENCODING.replace('kg:date "2023-03-05"^^xsd:date', 'kg:date "2023-03-05"', 1))
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "a new article")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env.pop("KGRAPH_STORE", None)
+    outputs = []
+    for step in steps:
+        command = step["run"].replace("${{ github.base_ref }}", "main")
+        done = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True)
+        outputs.append(done)
+    changed = outputs[0]
+    assert changed.returncode == 1, changed.stderr
+    rel = article.relative_to(root).as_posix()
+    annotations = [l for l in changed.stdout.splitlines() if l.startswith("::error ")]
+    assert any(f"file={rel},line=" in a and "title=EventDate::" in a for a in annotations), changed.stdout
+    junit = ET.parse(root / "kgraph-validate.xml").getroot()
+    failing = [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None]
+    assert failing == [rel]
+
+
 def test_changed_since_validates_only_what_changed(contributor):
     root, run, text = contributor
     article = _scaffold(root, run, text)

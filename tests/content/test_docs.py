@@ -1,9 +1,11 @@
 """Every example in the README and docs/ runs, as a new user would run it.
 
-A ``console`` block holds commands (``$ kgraph ...`` or ``$ cat FILE``), each
-followed by the output it must print; a ``pycon`` block is a doctest; a
+A ``console`` block holds commands (``$ kgraph ...``, ``$ cat FILE`` or
+``$ cp FROM TO``), each followed by the output it must print; a ``pycon`` block is a doctest; a
 ``python`` block must run without error. All of them run in a fresh copy of
-the project (ontology, queries, data and docs/examples), from its folder.
+the project (ontology, queries, data and docs/examples), one copy per page
+so that what one page does (CONTRIBUTING adds an article) never changes another's
+output, from its folder.
 
 Run ``python tests/content/test_docs.py --update`` to refresh the outputs of
 console blocks after a change to the data or the queries.
@@ -60,7 +62,10 @@ def run(command: str, cwd: Path) -> str:
     args = shlex.split(command)
     if args[0] == "cat":
         return (cwd / args[1]).read_text(encoding="utf-8")
-    assert args[0] == "kgraph", f"examples run kgraph or cat, not {args[0]}"
+    if args[0] == "cp":
+        shutil.copyfile(cwd / args[1], cwd / args[2])
+        return ""
+    assert args[0] == "kgraph", f"examples run kgraph, cat or cp, not {args[0]}"
     here = os.getcwd()
     os.chdir(cwd)
     try:
@@ -79,16 +84,24 @@ PYTHON = [page for page in PAGES if any(kind != "console" for kind, _, _ in bloc
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("docs-project"))
+def workdirs(tmp_path_factory):
+    """One copy of the project per page, made on first use."""
+    made: dict[Path, Path] = {}
+
+    def of(page: Path) -> Path:
+        if page not in made:
+            made[page] = copy_project(tmp_path_factory.mktemp(f"docs-{page.stem}"))
+        return made[page]
+
+    return of
 
 
 @pytest.mark.parametrize("page,body,line", CONSOLE, ids=[f"{c[0].name}:{c[2]}" for c in CONSOLE])
-def test_console_example(page, body, line, workdir):
+def test_console_example(page, body, line, workdirs):
     where = f"{page.relative_to(ROOT)}:{line}"
     for command, shown in commands(body):
-        assert run(command, workdir) == shown, f"{where}: output of `{command}` is stale; run " \
-                                               "python tests/content/test_docs.py --update"
+        assert run(command, workdirs(page)) == shown, f"{where}: output of `{command}` is stale; run " \
+                                                      "python tests/content/test_docs.py --update"
 
 
 @pytest.mark.parametrize("page", PYTHON, ids=[p.name for p in PYTHON])
@@ -158,8 +171,8 @@ def test_every_test_named_in_the_reliability_table_exists():
 if __name__ == "__main__" and "--update" in sys.argv:
     import tempfile
 
-    work = copy_project(Path(tempfile.mkdtemp()))
     for page in PAGES:
+        work = copy_project(Path(tempfile.mkdtemp()))
         text = page.read_text(encoding="utf-8")
 
         def refresh(match):
@@ -181,7 +194,7 @@ def _turtle_blocks():
 
 
 def test_every_turtle_example_parses_as_shown():
-    """Copied as shown (with kgraph's usual prefixes), every Turtle or TriG
+    """Copied as shown (with the prefixes a scaffold declares), every Turtle or TriG
     example parses, and the ontology reference's examples are triples the
     shipped data really holds, datatypes included."""
     import pyoxigraph as ox
@@ -190,6 +203,7 @@ def test_every_turtle_example_parses_as_shown():
     from kgraph.project import load_project
 
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    header += "@prefix x: <https://w3id.org/kgraph/excerpt/example/> .\n"  # as a scaffold declares it
     data = {(q.subject, q.predicate, q.object) for q in load_project(None).data_quads()}
     blocks = _turtle_blocks()
     assert len(blocks) > 20

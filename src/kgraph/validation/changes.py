@@ -10,8 +10,11 @@ still caught.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from ..rdf.dataset import Dataset, SourceFile, graph_key
 from ..rdf.load import load
 from ..rdf.parse import FORMATS, parse_file
 
-__all__ = ["ChangeSet", "changed_files", "load_changes"]
+__all__ = ["ChangeSet", "changed_files", "staged_files", "index_snapshot", "load_changes"]
 
 
 @dataclass
@@ -60,6 +63,11 @@ def changed_files(project: Project, ref: str) -> ChangeSet:
     data = project.data_dir.resolve().relative_to(project.root.resolve()).as_posix()
     names = _git(project, "diff", "--name-only", "--diff-filter=d", "--no-renames", ref, "--", data).splitlines()
     names += _git(project, "ls-files", "--others", "--exclude-standard", "--", data).splitlines()
+    return _change_set(project, ref, names)
+
+
+def _change_set(project: Project, ref: str, names: list[str]) -> ChangeSet:
+    """``names`` (paths from the project root) sorted into articles and registry files."""
     changes = ChangeSet(ref)
     registry = project.registry_dir.resolve()
     seen: set[Path] = set()
@@ -77,10 +85,52 @@ def changed_files(project: Project, ref: str) -> ChangeSet:
     return changes
 
 
-def _old_quads(project: Project, ref: str, path: Path) -> set:
+def staged_files(project: Project, snapshot: Project | None = None) -> ChangeSet:
+    """The RDF files under ``data/`` that the git index changes against HEAD
+    (what the next commit would add or modify), split as :func:`changed_files`
+    does, as paths inside ``snapshot`` (see :func:`index_snapshot`) when given."""
+    data = project.data_dir.resolve().relative_to(project.root.resolve()).as_posix()
+    try:
+        _git(project, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        names = _git(project, "diff", "--cached", "--name-only", "--diff-filter=d", "--no-renames", "HEAD", "--",
+                     data).splitlines()
+    except InputError:  # no commit yet: everything staged is new
+        names = _git(project, "ls-files", "--cached", "--", data).splitlines()
+    return _change_set(snapshot or project, "HEAD", names)
+
+
+@contextmanager
+def index_snapshot(project: Project) -> Iterator[Project]:
+    """The project as the git index holds it (what the next commit would
+    hold), exported into a temporary folder: its ``data/``, ``ontology/`` and
+    ``queries/`` (those git does not track are used from the working tree)."""
+    top = Path(_git(project, "rev-parse", "--show-toplevel").strip())
+    inside = _git(project, "rev-parse", "--show-prefix").strip()
+    folder = Path(tempfile.mkdtemp(prefix="kgraph-staged-"))
+    try:
+        parts = [p.resolve().relative_to(project.root.resolve()).as_posix()
+                 for p in (project.data_dir, project.ontology_dir, project.queries_dir)
+                 if project.root.resolve() in p.resolve().parents]
+        listed = _git(project, "ls-files", "--cached", "-z", "--", *parts) if parts else ""
+        if listed:
+            subprocess.run(["git", "-C", str(project.root), "checkout-index", f"--prefix={folder}/", "-z", "--stdin"],
+                           input=listed, text=True, check=True, capture_output=True)
+        root = folder / inside if inside else folder
+        root.mkdir(parents=True, exist_ok=True)
+        del top
+
+        def here(own: Path, name: str) -> Path:
+            return root / name if (root / name).is_dir() else own
+
+        yield Project(root, here(project.ontology_dir, "ontology"), here(project.queries_dir, "queries"), root / "data")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _old_quads(project: Project, ref: str, path: Path, history: Project | None = None) -> set:
     relative = path.resolve().relative_to(project.root.resolve()).as_posix()
     try:
-        text = _git(project, "show", f"{ref}:{relative}")
+        text = _git(history or project, "show", f"{ref}:{relative}")
     except InputError:
         return set()  # the file is new
     try:
@@ -92,11 +142,11 @@ def _old_quads(project: Project, ref: str, path: Path) -> set:
         return set()
 
 
-def _changed_subjects(project: Project, ref: str, paths: Iterable[Path]) -> set:
+def _changed_subjects(project: Project, ref: str, paths: Iterable[Path], history: Project | None = None) -> set:
     """Subjects whose description differs between ``ref`` and now."""
     changed = set()
     for path in paths:
-        old = _old_quads(project, ref, path)
+        old = _old_quads(project, ref, path, history)
         new = {(q.subject, q.predicate, q.object) for q in parse_file(path, data_dir=project.data_dir).quads}
         changed |= {s for s, _, _ in old ^ new}
     return changed
@@ -120,20 +170,25 @@ def _articles_referring_to(project: Project, subjects: set, skip: set[Path]) -> 
     return found
 
 
-def load_changes(project: Project, ref: str) -> tuple[ProjectGraph, ChangeSet]:
+def load_changes(project: Project, ref: str, changes: ChangeSet | None = None,
+                 history: Project | None = None) -> tuple[ProjectGraph, ChangeSet]:
     """A project graph holding what changed since ``ref``, the registry
     context it needs, and the ontology.
+
+    ``changes`` are the changed files (default: :func:`changed_files`);
+    ``history`` is the project whose git holds ``ref``, when ``project`` is a
+    snapshot of it (see :func:`index_snapshot`).
 
     Returns the graph (every data graph in it is to be validated) and the
     change set. Raises :class:`~kgraph.errors.InputError` for a bad revision
     or a file that cannot be parsed.
     """
-    changes = changed_files(project, ref)
+    changes = changes if changes is not None else changed_files(project, ref)
     if changes.registries:
         affected = _articles_referring_to(
-            project, _changed_subjects(project, ref, changes.registries), set(changes.articles)
+            project, _changed_subjects(project, ref, changes.registries, history), set(changes.articles)
         )
-        changes.articles.extend(affected)
+        changes.articles.extend(a for a in affected if a not in changes.articles)
     dataset = Dataset()
     if not changes:
         return ProjectGraph(project, dataset, (), ()), changes

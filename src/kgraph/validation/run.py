@@ -33,6 +33,7 @@ def validate(
     project: Project | None = None,
     store=None,
     changed_since: str | None = None,
+    staged: bool = False,
     shapes: str | Path | None = None,
     checks: Sequence[SavedQuery] | None = None,
     allow_empty: bool = False,
@@ -57,6 +58,11 @@ def validate(
     changed_since
         A git revision: validate only the data files changed since then, with
         the registry entries they use (see :mod:`kgraph.validation.changes`).
+    staged
+        Validate what the git index holds (what the next commit would hold):
+        the data files it changes against HEAD, with the registry entries they
+        use, as they are staged, not as they are in the working tree. The
+        report's paths are those of the project.
     shapes
         A shapes file to use instead of ``ontology/shapes.ttl``.
     checks
@@ -101,6 +107,11 @@ def validate(
     project = project or find_project()
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    if staged:
+        if paths or changed_since is not None:
+            raise InputError("validate either what is staged, or paths, or changes since a revision", option="staged")
+        return _validate_staged(project, shapes=shapes, checks=checks, strict=strict, engine=engine,
+                                errors=errors, allow_empty=allow_empty)
     files: list[Path] = []
     try:
         if changed_since is not None:
@@ -110,7 +121,7 @@ def validate(
 
             changes = changed_files(project, changed_since)
             files = changes.articles + changes.registries
-            graph, changes = load_changes(project, changed_since)
+            graph, changes = load_changes(project, changed_since, changes)
             if not changes:
                 return ValidationReport(strict=strict, notes=[f"no data file changed since {changed_since}"])
         elif not paths and store is not None and store.persistent:
@@ -128,6 +139,52 @@ def validate(
             raise
         return _unreadable(error, files, project.ontology_files(), project, strict)
     return check(graph, shapes=shapes, checks=checks, strict=strict, engine=engine, allow_empty=allow_empty)
+
+
+def _validate_staged(project: Project, *, errors: str, **options) -> ValidationReport:
+    """Validate the git index's changes in a snapshot of the index, and report
+    them under the project's own paths."""
+    from ..errors import InputError
+    from .changes import index_snapshot, load_changes, staged_files
+
+    with index_snapshot(project) as snapshot:
+        changes = staged_files(project, snapshot)
+        if not changes:
+            return ValidationReport(strict=options["strict"], notes=["no data file is staged"])
+        files = changes.articles + changes.registries
+        try:
+            graph, changes = load_changes(snapshot, "HEAD", changes, history=project)
+        except InputError as error:
+            if errors == "raise":
+                raise _moved(error, snapshot.root, project.root) from None
+            report = _unreadable(error, files, snapshot.ontology_files(), snapshot, options["strict"])
+        else:
+            allow_empty = options.pop("allow_empty")
+            report = check(graph, allow_empty=allow_empty, **options)
+        return _rebased(report, snapshot.root, project.root)
+
+
+def _rebase(path: Path | None, old: Path, new: Path) -> Path | None:
+    if path is None:
+        return None
+    try:
+        return new / Path(path).resolve().relative_to(old.resolve())
+    except ValueError:
+        return path
+
+
+def _rebased(report: ValidationReport, old: Path, new: Path) -> ValidationReport:
+    """``report`` with its paths moved from the snapshot ``old`` to the project ``new``."""
+    report.files = [_rebase(p, old, new) for p in report.files]
+    report.errors = [replace(e, file=_rebase(e.file, old, new)) for e in report.errors]
+    report.violations = [replace(v, file=_rebase(v.file, old, new),
+                                 message=v.message.replace(f"{old.resolve()}/", "")) for v in report.violations]
+    return report
+
+
+def _moved(error, old: Path, new: Path):
+    error.path = _rebase(error.path, old, new)
+    return error
 
 
 def check(
