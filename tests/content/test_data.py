@@ -94,3 +94,29 @@ def test_every_class_and_property_has_a_label_and_a_definition():
     count = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
     SELECT (COUNT(?t) AS ?n) WHERE {{ ?t a owl:Class FILTER(STRSTARTS(STR(?t), "{KG}")) }}"""
     assert int(next(iter(store.query(count)))["n"].value) >= 30
+
+
+def test_kgraphs_own_files_conform_outside_a_project(tmp_path):
+    """A fresh install used in an empty folder: the ontology and checks that
+    ship with kgraph raise nothing against themselves, and a scaffolded
+    article conforms under every check."""
+    import subprocess
+    import sys
+
+    text = tmp_path / "text.txt"
+    text.write_text("Written for this test: two sides met and talked.\n", encoding="utf-8")
+    kgraph = [sys.executable, "-m", "kgraph.cli"]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    made = subprocess.run([*kgraph, "new", "article", "--title", "A test", "--text", str(text)], cwd=tmp_path,
+                          capture_output=True, text=True, env=env)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run([*kgraph, "validate", "--strict"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 violations, 0 warnings, 0 infos" in done.stdout
+
+    from kgraph.project import find_project
+    from kgraph.validation.run import check
+
+    bare = find_project(tmp_path)  # no project here: the ontology that ships with kgraph
+    report = check(bare.load_ontology(), strict=True)
+    assert report.violations == [], [(v.source, v.message) for v in report.violations]
