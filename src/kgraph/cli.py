@@ -459,36 +459,41 @@ def serve(project, host: str, port: int, writable: bool) -> None:
     """Serve the data as a SPARQL 1.1 endpoint (the Oxigraph server).
 
     Loads data/ and the ontology into the on-disk store given with --store
-    (or a temporary one), then runs the oxigraph server on HOST:PORT with the
-    default graph as the union of the named graphs. Stop it with Ctrl-C.
+    (or a temporary one, removed when the server stops), then serves it on
+    HOST:PORT with the default graph as the union of the named graphs. Queries
+    and updates that call SERVICE are refused. Stop it with Ctrl-C or SIGTERM.
     """
     import gc
     import shutil
-    import subprocess
     import tempfile
 
     from .stores.disk import DiskBackend
+    from .stores.serve import serve as run
 
     store = _store(project)
     if store.name == "remote":
         raise click.UsageError("kgraph serve serves a local store; --store is a server already")
-    location = Path(store.path) if store.name == "disk" else Path(tempfile.mkdtemp(prefix="kgraph-store-"))
-    disk = store if store.name == "disk" else DiskBackend(project, location)
-    report = disk.load()
-    disk.close()
-    del disk, store
-    gc.collect()
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(binary).exists():
         raise click.UsageError("the oxigraph server is not installed (pip install oxigraph)")
-    command = [binary, "serve" if writable else "serve-read-only", "--location", str(location),
-               "--bind", f"{host}:{port}", "--union-default-graph"]
-    click.echo(f"loaded {len(report.loaded)} files ({len(report.unchanged)} unchanged) into {location}")
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/query{' (updates: /update)' if writable else ' (read-only)'}")
+    temporary = store.name != "disk"
+    location = Path(store.path) if not temporary else Path(tempfile.mkdtemp(prefix="kgraph-store-"))
     try:
-        sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        sys.exit(0)
+        disk = store if not temporary else DiskBackend(project, location)
+        report = disk.load()
+        disk.close()
+        del disk, store
+        gc.collect()
+    except BaseException:
+        if temporary:
+            shutil.rmtree(location, ignore_errors=True)
+        raise
+    click.echo(f"loaded {len(report.loaded)} files ({len(report.unchanged)} unchanged) into {location}")
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint: {url}{' (updates: /update)' if writable else ' (read-only)'}")
+
+    sys.exit(run(binary, location, host, port, writable=writable, temporary=temporary, ready=ready))
 
 
 @cli.command()

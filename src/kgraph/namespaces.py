@@ -9,7 +9,7 @@ here, never as string literals of its own.
 from __future__ import annotations
 
 __all__ = [
-    "BASE", "KG", "KGSH", "KGFN", "GRAPH", "META", "META_GRAPH", "STAGING_GRAPHS",
+    "BASE", "KG", "KGSH", "KGFN", "GRAPH", "META", "META_GRAPH", "STAGING_GRAPHS", "RESERVED_GRAPHS",
     "RDF", "RDFS", "OWL", "XSD", "SH", "SKOS", "PROV", "ORG", "DCTERMS", "FOAF", "SCHEMA", "TIME", "OA",
     "RDF_TYPE", "XSD_STRING", "XSD_DATE", "RDF_LANGSTRING", "LABELS",
     "PREFIXES", "compact", "sparql_prefixes",
@@ -31,6 +31,8 @@ META = BASE + "meta#"
 META_GRAPH = GRAPH + "kgraph-meta"
 #: Where a server load stages a graph before moving it onto its target.
 STAGING_GRAPHS = GRAPH + "kgraph-staging/"
+#: Every graph whose name starts so is kgraph's own; data may never fill one.
+RESERVED_GRAPHS = GRAPH + "kgraph-"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -218,7 +218,8 @@ class ProjectGraph:
         return self.dataset.quads(self.data_graphs)
 
     def query(self, sparql: str, **kwargs):
-        """Run SPARQL over the union of every graph (pyoxigraph's ``Store.query``)."""
+        """Run SPARQL over the union of every graph (pyoxigraph's ``Store.query``);
+        ``SERVICE`` is refused unless ``allow_service=True``."""
         return self.dataset.query(sparql, **kwargs)
 
     def locate(self, term) -> "Location | None":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,16 +35,19 @@ class NewArticle:
 
 
 def slugify(title: str) -> str:
-    """A file-safe slug from a title: ASCII letters, digits and hyphens.
+    """A file-safe slug from a title: ASCII letters, digits and hyphens, other
+    scripts transliterated (python-slugify).
 
     >>> slugify('"Integration with Azerbaijan is out of the question." Opinion')
     'integration-with-azerbaijan-is-out-of-the-question-opinion'
     >>> slugify("../../etc/passwd")
     'etc-passwd'
+    >>> slugify("Встреча в Ханкенди")
+    'vstrecha-v-khankendi'
     """
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug[:80].rstrip("-")
+    from slugify import slugify as transliterate
+
+    return transliterate(title, max_length=80, word_boundary=True, lowercase=True) or ""
 
 
 def _turtle_string(text: str) -> str:
@@ -84,7 +86,14 @@ def new_article(
     title = " ".join(title.split())
     if not title:
         raise ScaffoldError("the title is empty", option="title")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScaffoldError("the title is not valid text: it holds bytes that are not UTF-8 (check the terminal's "
+                            "encoding)", option="title") from None
     slug = slug if slug is not None else slugify(title)
+    if not slug:
+        raise ScaffoldError("the title has no letters or digits to make a file name from; give a slug", option="slug")
     if not _SLUG.match(slug):
         raise ScaffoldError(f"slug {slug!r} must be 1-80 lower-case letters, digits and hyphens (no '/', '.' or '..')",
                             option="slug")
@@ -115,11 +124,18 @@ def new_article(
     for path in (article_path, text_path):
         if path.exists() or path.is_symlink():
             raise ScaffoldError("already exists; choose another slug", path, option="slug")
-    articles.mkdir(parents=True, exist_ok=True)
-    sources.mkdir(parents=True, exist_ok=True)
+    # every path is checked before anything is created: a symbolic link
+    # (data/ itself, data/articles, data/sources) must not lead out of the project
+    root = project.root.resolve()
+    for path in (project.data_dir, articles, sources, article_path, text_path):
+        if root not in path.resolve().parents:
+            raise ScaffoldError("leads out of the project (a symbolic link?); kgraph writes only inside "
+                                f"{project.root}", path)
     for folder in (articles, sources):
-        if project.data_dir.resolve() not in folder.resolve().parents:
-            raise ScaffoldError("is not inside the project's data folder (a symlink?)", folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ScaffoldError(f"cannot create the folder: {exc.strerror or exc}", folder) from None
 
     digest = hashlib.sha256(text).hexdigest()
     relative = f"data/sources/{slug}.txt"

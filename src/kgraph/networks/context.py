@@ -52,7 +52,10 @@ class ProjectionContext:
 
     def rows(self, name: str) -> list[dict[str, str | None]]:
         """The rows of ``queries/networks/NAME.rq`` with terms as plain strings."""
+        from ..sparql.guard import refuse_service
+
         saved = read_query(self.project.networks_dir / f"{name}.rq")
+        refuse_service(saved.text, f"the network query {saved.path}")
         solutions = self.graph.query(saved.text)
         names = [v.value for v in solutions.variables]
         positions = range(len(names))

@@ -100,8 +100,13 @@ class Dataset:
         for graph in graphs:
             yield from self.store.quads_for_pattern(None, None, None, graph_term(graph))
 
-    def query(self, sparql: str, **kwargs):
-        """Run SPARQL over the union of all named graphs (pyoxigraph's ``Store.query``)."""
+    def query(self, sparql: str, *, allow_service: bool = False, **kwargs):
+        """Run SPARQL over the union of all named graphs (pyoxigraph's
+        ``Store.query``); a query that calls ``SERVICE`` is refused unless
+        ``allow_service`` (see :mod:`kgraph.sparql.guard`)."""
+        from ..sparql.guard import refuse_service
+
+        refuse_service(sparql, allow=allow_service)
         kwargs.setdefault("use_default_graph_as_union", True)
         return self.store.query(sparql, **kwargs)
 

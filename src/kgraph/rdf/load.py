@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import GraphConflictError, InputError
 from .dataset import Dataset, SourceFile, graph_term
 from .fits import check_fits
-from .parse import FORMATS, ScannedFile, target_of, collect_files, scan_file, streams
+from .parse import FORMATS, ScannedFile, collect_files, refuse_reserved, scan_file, streams, target_of
 
 __all__ = ["load", "scanning", "scanned"]
 
@@ -120,6 +120,7 @@ def load(
                 # A large Turtle/N-Triples file fills one graph known in advance:
                 # the engine loads it while the worker's strict parse checks it.
                 graph, base_iri = target_of(path, data_dir(path) if callable(data_dir) else data_dir)
+                refuse_reserved(path, (graph.value,))
                 claim((graph.value,), path)
                 stored.append(graph.value)
                 try:

@@ -18,13 +18,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import EmptyInputError, InputError, RDFSyntaxError
-from ..namespaces import GRAPH
+from ..namespaces import GRAPH, RESERVED_GRAPHS
 from .dataset import graph_key
 from .encoding import check_bytes, check_stream, refuse_entities
 
 __all__ = [
     "FORMATS", "collect_files", "graph_name_for", "parse_file", "scan_file", "streams",
-    "ParsedFile", "ScannedFile", "STREAM_THRESHOLD", "target_of",
+    "ParsedFile", "ScannedFile", "STREAM_THRESHOLD", "target_of", "refuse_reserved",
 ]
 
 #: File extensions kgraph reads, and the pyoxigraph format of each.
@@ -228,6 +228,7 @@ def parse_file(
     quads = _parsing(path, lambda: _in_graphs(parser, default_graph))
     _check_not_empty(path, data, len(quads), allow_empty)
     graphs = tuple(dict.fromkeys(graph_key(q.graph_name) for q in quads)) or (default_graph.value,)
+    refuse_reserved(path, graphs)
     return ParsedFile(path, fmt, quads, dict(parser.prefixes), graphs)
 
 
@@ -301,6 +302,16 @@ class ScannedFile:
             store.load(self.data, format=self.format, to_graph=self.default_graph, base_iri=self.base_iri)
 
 
+def refuse_reserved(path: Path, graphs) -> None:
+    """Refuse a file that would fill one of kgraph's own graphs (its records of
+    what was loaded, its staging and lock graphs): data must never be able to
+    write them, or it could forge what validation trusts."""
+    for graph in graphs:
+        if graph.startswith(RESERVED_GRAPHS):
+            raise InputError(f"the graph <{graph}> is reserved for kgraph's own records (every graph named "
+                             f"{RESERVED_GRAPHS}...); name the data's graph otherwise", path)
+
+
 def streams(path: Path) -> bool:
     """Whether :func:`scan_file` reads ``path`` as a stream (a large Turtle or
     N-Triples file, whose only graph is known before parsing)."""
@@ -339,6 +350,7 @@ def scan_file(path: str | Path, *, data_dir: Path | None = None, allow_empty: bo
     graphs = tuple(dict.fromkeys(
         default_graph.value if isinstance(g, ox.DefaultGraph) else graph_key(g) for g in names
     )) or (default_graph.value,)
+    refuse_reserved(path, graphs)
     return ScannedFile(path, fmt, data, default_graph, base_iri, count, dict(parser.prefixes), graphs, digest,
                        blank_graphs)
 

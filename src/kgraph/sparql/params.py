@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from ..errors import ParameterError, QueryError
 from ..namespaces import LABELS, PREFIXES, XSD_DATE
 from .saved import PARAM_TYPES, Param, SavedQuery
-from .text import uses_service, values_block, where_group_offset
+from .guard import refuse_service
+from .text import values_block, where_group_offset
 
 __all__ = ["bind_parameters", "prepare"]
 
@@ -122,9 +123,7 @@ def _describe(param: Param) -> str:
 def prepare(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | None], allow_service: bool = False) -> str:
     """The query text with ``bindings`` as inline data at the top of its
     WHERE group. Refuses ``SERVICE`` unless ``allow_service``."""
-    if uses_service(text) and not allow_service:
-        raise QueryError("the query calls SERVICE (a remote endpoint), which kgraph refuses unless it is allowed",
-                         option="allow_service")
+    refuse_service(text, allow=allow_service)
     if not bindings:
         return text
     try:

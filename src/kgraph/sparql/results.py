@@ -92,7 +92,7 @@ class QueryResult:
             return ("true" if self.boolean else "false") + "\n"
         lines = ["\t".join(f"?{v}" for v in self.variables)]
         for row in self.rows:
-            lines.append("\t".join("" if term is None else str(term) for term in row))
+            lines.append("\t".join("" if term is None else _tsv_term(term) for term in row))
         return "\n".join(lines) + "\n"
 
     def _csv(self) -> str:
@@ -150,6 +150,21 @@ class QueryResult:
 
 #: Characters an XML 1.0 document cannot hold, even escaped.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _tsv_term(term) -> str:
+    """A term in Turtle form for TSV: only what a Turtle string must escape is
+    escaped (and the tab, which separates columns); other characters are
+    written as they are, as the W3C TSV format allows."""
+    if isinstance(term, ox.Literal):
+        text = (term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                .replace("\r", "\\r").replace("\t", "\\t"))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype.value != XSD_STRING:
+            return f'"{text}"^^<{term.datatype.value}>'
+        return f'"{text}"'
+    return str(term)
 
 
 def _plain(term) -> str:

@@ -67,7 +67,7 @@ def run_query(
     bindings = bind_parameters(query, params, graph)
     text = prepare(query.text, bindings, allow_service)
     if engine == "oxigraph":
-        return _run_oxigraph(graph, text, query)
+        return _run_oxigraph(graph, text, query, allow_service)
     return _run_rdflib(graph, text, query)
 
 
@@ -111,9 +111,9 @@ def _where(query: SavedQuery) -> str:
     return str(query.path) if query.path.name != "<query>" else "query"
 
 
-def _run_oxigraph(dataset, text: str, query: SavedQuery) -> QueryResult:
+def _run_oxigraph(dataset, text: str, query: SavedQuery, allow_service: bool = False) -> QueryResult:
     try:
-        answer = dataset.query(text)
+        answer = dataset.query(text, allow_service=allow_service)
     except SyntaxError as exc:
         raise QueryError(f"{_where(query)}: not valid SPARQL: {exc}") from None
     except OSError as exc:

@@ -1,5 +1,6 @@
-"""Lexical helpers for SPARQL query text: where the WHERE group opens, and
-whether a query calls ``SERVICE``.
+"""Lexical helpers for SPARQL query text: where the WHERE group opens, so
+that parameters can be bound there. (Whether a query calls ``SERVICE`` is
+decided from the parsed query, in :mod:`kgraph.sparql.guard`.)
 
 This is not a SPARQL parser (the engines parse); it only walks the text
 token by token, stepping over comments, strings and IRIs, so that a brace or
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["tokens", "where_group_offset", "uses_service", "values_block"]
+__all__ = ["tokens", "where_group_offset", "values_block"]
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _STRINGS = (
@@ -20,7 +21,8 @@ _STRINGS = (
     re.compile(r'"(?:[^"\\\n\r]|\\.)*"'),
     re.compile(r"'(?:[^'\\\n\r]|\\.)*'"),
 )
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?|[?$][A-Za-z0-9_]+|:[A-Za-z0-9_\-.]*")
+_LOCAL = r"(?:[A-Za-z0-9_\-.:%]|\\[_~.\-!$&'()*+,;=/?#@%])*"
+_WORD = re.compile(rf"[A-Za-z_][A-Za-z0-9_\-.]*(?::{_LOCAL})?|[?$][A-Za-z0-9_]+|:{_LOCAL}")
 
 
 def tokens(text: str) -> Iterator[tuple[int, str]]:
@@ -95,11 +97,6 @@ def where_group_offset(text: str) -> int:
         if token not in {"#"}:
             previous = upper
     raise ValueError("no WHERE group found in the query")
-
-
-def uses_service(text: str) -> bool:
-    """True if the query has a ``SERVICE`` clause (federated query)."""
-    return any(token.upper() == "SERVICE" for _, token in tokens(text))
 
 
 def values_block(bindings: dict[str, str | None]) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import GraphConflictError, InputError, StoreError
-from ..namespaces import META, META_GRAPH
+from ..errors import GraphConflictError, InputError
+from ..namespaces import META, META_GRAPH, RESERVED_GRAPHS
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, SourceFile, graph_term
 from ..rdf.parse import ScannedFile, collect_files, graph_name_for, parse_file
@@ -39,9 +39,20 @@ def serialize_block(quads) -> str:
     return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
 
 
-def meta_update(graph: str, source: Path, digest: str) -> str:
+def record_path(source: Path, root: Path) -> str:
+    """How a store records a file: relative to the project's root when inside
+    it (so a store moves with its project), else absolute."""
+    resolved = Path(source).resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def meta_update(graph: str, source: Path, digest: str, root: Path) -> str:
     """The update that records ``graph`` as filled by ``source`` with ``digest``."""
     g = f"<{graph}>"
+    source = record_path(source, root)
     return (
         f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} ?p ?o }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{META}sourceFile> {ox.Literal(str(source))} ; "
@@ -97,12 +108,9 @@ class Backend:
                         progress(path)
                     continue
             changed.append(path)
-        owners: dict[str, Path] = {}
-        # graphs recorded for another file of this load that is not being reloaded
-        in_load = {p.resolve() for p in report.unchanged}
-        for graph, (file, _) in meta.items():
-            if Path(file).resolve() in in_load:
-                owners[graph] = Path(file)
+        # every graph the store records is owned by its file: another file
+        # that names it is a conflict, in a full or a partial load alike
+        owners: dict[str, Path] = {graph: Path(file) for graph, (file, _) in meta.items()}
         replacements: list[ScannedFile] = []
         added: list[str] = []
         committed = False
@@ -112,10 +120,11 @@ class Backend:
                     raise InputError("a graph named by a blank node cannot be kept in a store "
                                      "(it would get a new name on every load); name it with an IRI", item.path)
                 for graph in item.graphs:
-                    if graph in owners:
+                    owner = owners.get(graph)
+                    if owner is not None and owner.resolve() != item.path.resolve():
                         raise GraphConflictError(
-                            f"graph <{graph}> is also filled by {owners[graph]}; "
-                            "each file must have a graph of its own", item.path)
+                            f"graph <{graph}> is also filled by {owner}; each file must have a graph of its own "
+                            "(to move a graph to another file, drop it from the store first)", item.path)
                     owners[graph] = item.path
                 if self._holds_any(item.graphs, meta):
                     replacements.append(item)
@@ -195,7 +204,9 @@ class StoredGraphs(Backend):
     def _meta(self) -> dict[str, tuple[str, str]]:
         query = (f"SELECT ?g ?file ?hash WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{META}sourceFile> ?file ; "
                  f"<{META}sha256> ?hash }} }}")
-        return {row["g"].value: (row["file"].value, row["hash"].value) for row in self._select(query)}
+        root = self.project.root
+        return {row["g"].value: (str(root / row["file"].value) if not Path(row["file"].value).is_absolute()
+                                 else row["file"].value, row["hash"].value) for row in self._select(query)}
 
     def _select(self, query: str):
         raise NotImplementedError
@@ -214,17 +225,28 @@ class StoredGraphs(Backend):
         ontology = self._ontology_graphs()
         return ProjectGraph.of(self.project, dataset, lambda source: source.graphs[0] in ontology)
 
+    def _named_graphs(self) -> list[str]:
+        """Every named graph the store holds."""
+        return [row["g"].value for row in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+                if isinstance(row["g"], ox.NamedNode)]
+
     def validation_graph(self) -> ProjectGraph:
+        """Every graph the store holds, but kgraph's own and the ontology's,
+        whatever the records say (data could not write them, but a store may
+        have been written by other tools too), with the project's ontology
+        read from its files."""
         from ..rdf.load import load
 
         ontology = self._ontology_graphs()
+        recorded = self._meta()
         dataset = Dataset()
-        for graph, (file, _) in sorted(self._meta().items()):
-            if graph in ontology:
+        for graph in sorted(self._named_graphs()):
+            if graph in ontology or graph.startswith(RESERVED_GRAPHS):
                 continue
             quads = self._graph_quads(graph)
-            path = Path(file)
-            dataset.add(SourceFile(path, "stored", (graph,), len(quads), _prefixes(path)), quads)
+            file = recorded.get(graph, (None, None))[0]
+            path = Path(file) if file else Path(f"<{graph}>")
+            dataset.add(SourceFile(path, "stored", (graph,), len(quads), _prefixes(path) if file else {}), quads)
         data_graphs = dataset.graphs
         if self.project.ontology_files():
             load(self.project.ontology_files(), data_dir=self.project.graph_root, dataset=dataset)

@@ -63,7 +63,7 @@ class DiskBackend(StoredGraphs):
         # whole or not at all. A crash before the record below leaves whole
         # graphs without a record, which the next load replaces.
         item.load_into(self.store)
-        self.store.update(" ;\n".join(meta_update(g, item.path, item.sha256) for g in item.graphs))
+        self.store.update(" ;\n".join(meta_update(g, item.path, item.sha256, self.project.root) for g in item.graphs))
 
     def _store_replacements(self, replacements: list[ScannedFile]) -> None:
         # one update request is one transaction: every replaced graph is old or
@@ -71,7 +71,7 @@ class DiskBackend(StoredGraphs):
         parts = [
             f"DROP SILENT GRAPH {graph_term(graph)} ;\n"
             f"INSERT DATA {{ GRAPH {graph_term(graph)} {{\n{serialize_block(quads)}\n}} }} ;\n"
-            + meta_update(graph, item.path, item.sha256)
+            + meta_update(graph, item.path, item.sha256, self.project.root)
             for item in replacements
             for graph, quads in item.quads_by_graph().items()
         ]

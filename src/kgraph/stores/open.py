@@ -29,7 +29,7 @@ def open_store(spec: str | None = None, project: Project | None = None, timeout:
         from .memory import MemoryBackend
 
         return MemoryBackend(project)
-    if spec.startswith(("http://", "https://")):
+    if spec.startswith(("http://", "https://")):  # user:password@ in the URL is taken out of it
         from .remote import RemoteBackend
 
         return RemoteBackend(project, spec, timeout=timeout)

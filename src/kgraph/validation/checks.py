@@ -34,6 +34,9 @@ def run_checks(graph, checks: Sequence[SavedQuery], root: Path) -> list[Violatio
             raise InputError(
                 f"severity '{severity}' is not one of {', '.join(SEVERITIES)}", check.path
             )
+        from ..sparql.guard import refuse_service
+
+        refuse_service(check.text, f"the check {check.path}")
         try:
             solutions = graph.query(check.text, custom_functions=functions)
         except SyntaxError as exc:

@@ -204,6 +204,7 @@ def check(
     project = graph.project
     shapes_path = Path(shapes) if shapes is not None else project.shapes_file
     shapes_quads = parse_file(shapes_path, data_dir=project.root).quads
+    _refuse_services_in_shapes(shapes_quads, shapes_path)
     checks = list(checks) if checks is not None else read_queries(project.checks_dir)
     report = ValidationReport(files=[f.path for f in graph.data_files], strict=strict, checks=len(checks))
     report.triples = graph.data_triples
@@ -230,6 +231,18 @@ def check(
         key=lambda v: (str(v.file or "~"), v.line or 0, SEVERITIES.index(v.severity), v.message),
     )
     return report
+
+
+def _refuse_services_in_shapes(quads, path: Path) -> None:
+    """SHACL-SPARQL constraints run queries too: none may call SERVICE."""
+    from ..namespaces import SH, compact
+    from ..sparql.guard import refuse_service
+
+    for quad in quads:
+        if quad.predicate.value in (SH + "select", SH + "ask", SH + "construct", SH + "update") \
+                and isinstance(quad.object, ox.Literal):
+            shape = compact(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else "a blank node"
+            refuse_service(quad.object.value, f"the SPARQL constraint of {shape} in {path}")
 
 
 def _locate(violation: Violation, graph: ProjectGraph) -> Violation:
