@@ -39,9 +39,14 @@ def test_shipped_data_conforms(run):
 
 
 def test_conforming_file(run, write):
+    from kgraph.validation.shacl import count_shapes
+    from kgraph.rdf.parse import parse_file
+
+    shapes = count_shapes(parse_file(ROOT / "ontology" / "shapes.ttl").quads)
+    checks = len(list((ROOT / "queries" / "checks").glob("*.rq")))
     result = run("validate", write("good.ttl", GOOD))
     assert result.exit_code == 0
-    assert result.stdout == "conforms: 1 file, 2 triples, 102 shapes, 9 checks; 0 violations, 0 warnings, 0 infos\n"
+    assert result.stdout == f"conforms: 1 file, 2 triples, {shapes} shapes, {checks} checks; 0 violations, 0 warnings, 0 infos\n"
 
 
 def test_violations_are_listed_with_file_and_line_and_exit_1(run, write):

@@ -247,23 +247,38 @@ kgraph.cli.main()
 """
 
 
-def test_a_file_too_large_for_memory_is_a_clean_error(tmp_path):
+@pytest.mark.parametrize("kind", ["long literals", "short unique triples"])
+def test_a_file_too_large_for_memory_is_a_clean_error(tmp_path, kind):
+    """Under an address-space limit, a file too big for it is refused before
+    the engine runs out of memory (which aborts the process). Short unique
+    triples need 24 bytes of memory per byte of file: an estimate from the
+    file's size alone lets them through, one from the triples it holds does
+    not. A file that fits loads under the same limit."""
     import subprocess
     import sys
 
     from conftest import ROOT
 
     big = tmp_path / "big.nt"
-    line = '<http://example.org/s{}> <http://example.org/p> "' + "x" * 200 + ' {}" .\n'
+    if kind == "long literals":
+        line, count = '<http://example.org/s{0}> <http://example.org/p> "' + "x" * 200 + ' {0}" .\n', 300_000
+    else:
+        line, count = '<a:{0}> <b:{1}> "{0}" .\n', 600_000  # about 16 MB, about 400 MB in memory
     with big.open("w") as out:
-        for n in range(300_000):  # about 80 MB
-            out.write(line.format(n, n))
-    done = subprocess.run([sys.executable, "-c", FITS_SCRIPT, str(150 * 2**20), str(ROOT), str(big)],
+        for n in range(count):
+            out.write(line.format(n, n % 7))
+    limit = str(200 * 2**20)
+    done = subprocess.run([sys.executable, "-c", FITS_SCRIPT, limit, str(ROOT), str(big)],
                           capture_output=True, text=True, timeout=300)
     # without the check, the engine aborts (exit -6, "memory allocation ... failed")
-    assert done.returncode == 2, done.stderr[-500:]
+    assert done.returncode == 2, (done.returncode, done.stderr[-500:])
     assert "would need about" in done.stderr and "address-space limit" in done.stderr
     assert str(big) in done.stderr
+    small = tmp_path / "small.nt"
+    small.write_text("".join(line.format(n, n % 7) for n in range(20_000)))
+    fits = subprocess.run([sys.executable, "-c", FITS_SCRIPT, limit, str(ROOT), str(small)],
+                          capture_output=True, text=True, timeout=300)
+    assert fits.returncode == 0, fits.stderr[-500:]
 
 
 def test_a_large_file_streams_and_loads_whole(tmp_path, monkeypatch):
@@ -345,3 +360,28 @@ def test_the_time_limit_is_left_out_off_the_main_thread():
     assert ran == [True]
     assert signal.getsignal(signal.SIGALRM) is handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_control_character_is_refused_in_data_and_never_breaks_a_writer(run, write, tmp_path):
+    """Validation refuses a control character in a label (both engines), and
+    every writer still produces a document its reader parses."""
+    from lxml import etree
+
+    path = write("bell.ttl", PREFIXES + '''
+actor:bell a kg:Person ; rdfs:label "Bell\\u0007Person" .
+actor:other a kg:Person ; rdfs:label "Other" .
+event:e a kg:Meeting ; rdfs:label "Meeting\\u0001" ; kg:participation part:a, part:b ; kg:evidence x:e .
+part:a a kg:Participation ; kg:participant actor:bell ; kg:role kg:Party ; kg:evidence x:e .
+part:b a kg:Participation ; kg:participant actor:other ; kg:role kg:Party ; kg:evidence x:e .
+''')
+    for engine in ("shacl", "pyshacl"):
+        out = run("validate", "--no-registry", "--shacl-engine", engine, path)
+        assert out.exit_code == 1 and out.stdout.count("Text may not hold control characters") == 2, out.stdout
+    for name in ("i.gexf", "i.graphml", "i-nodes.csv"):
+        out = run("export", "interaction", "--data", path, "-o", tmp_path / name.replace("-nodes", ""))
+        assert out.exit_code == 0, out.output
+    for name in ("i.gexf", "i.graphml"):
+        document = etree.parse(str(tmp_path / name))
+        assert "Bell\ufffdPerson" in etree.tostring(document, encoding="unicode")
+    assert run("plot", "interaction", "--data", path, "-o", tmp_path / "i.svg").exit_code == 0
+    etree.parse(str(tmp_path / "i.svg"))

@@ -55,8 +55,60 @@ def error_text(exc, root: Path | None = None) -> str:
     return text + (f" (see {flag})" if flag else "")
 
 
+#: Options of the whole command line, accepted before or after the command.
+GLOBAL_OPTIONS = ("--project", "--store", "--timeout", "--time-limit")
+
+
+def _global_options_first(args: list[str], commands) -> list[str]:
+    """``args`` with the global options that follow the command moved before it
+    (``kgraph load --store X`` is ``kgraph --store X load``).
+
+    >>> _global_options_first(["load", "--store", "s", "data"], {"load"})
+    ['--store', 's', 'load', 'data']
+    >>> _global_options_first(["--project", "p", "query", "x", "--time-limit=5"], {"query"})
+    ['--project', 'p', '--time-limit=5', 'query', 'x']
+    """
+    index, taking = 0, False
+    while index < len(args):  # find the command: the first word that is not an option or its value
+        arg = args[index]
+        if arg == "--":
+            return args
+        if taking:
+            taking = False
+        elif arg in GLOBAL_OPTIONS:
+            taking = True
+        elif not arg.startswith("-") and arg in commands:
+            break
+        index += 1
+    else:
+        return args
+    before, command, rest = args[:index], args[index], args[index + 1:]
+    moved, kept, position = [], [], 0
+    while position < len(rest):
+        arg = rest[position]
+        if arg == "--":
+            kept += rest[position:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in arg or position + 1 >= len(rest):
+                moved.append(arg)
+                position += 1
+            else:
+                moved += rest[position:position + 2]
+                position += 2
+            continue
+        kept.append(arg)
+        position += 1
+    return before + moved + [command] + kept
+
+
 class _KGraphGroup(click.Group):
-    """Turns library errors into clean one-line messages and exit code 2."""
+    """Turns library errors into clean one-line messages and exit code 2, and
+    takes the global options after the command too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _global_options_first(list(args), self.commands))
 
     def invoke(self, ctx: click.Context):
         from .errors import KGraphError
@@ -127,10 +179,17 @@ def _store(project):
 
 
 def _graph(project, data_paths=()):
-    """The graph to work on: the files given with --data, else the chosen store's."""
+    """The graph to work on: the files given with --data, else the chosen
+    store's (with a note when the store is older than the files)."""
     if data_paths:
         return project.load(list(data_paths))
-    return _store(project).graph()
+    store = _store(project)
+    if store.persistent:
+        stale = store.stale()
+        if stale:
+            click.echo(f"note: the store is older than the files: {stale.describe(project.root)}; "
+                       f"kgraph load brings it up to date", err=True)
+    return store.graph()
 
 
 def _console(stderr: bool = False):

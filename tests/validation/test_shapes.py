@@ -100,6 +100,7 @@ CASES: dict[str, tuple[str, str]] = {
     "SourceDate": ('src:article dcterms:issued "2023-03-02"^^xsd:date .', 'src:article dcterms:issued "2 March 2023" .'),
     "ExcerptText": ("", 'x:met oa:exact "Other words." .'),
     "ExcerptSource": ("x:said prov:wasQuotedFrom src:article .", ""),
+    "TextCharacters": ("", 'actor:north skos:altLabel "No\\u0007rth" .'),
     "IssueLabel": ('issue:road skos:prefLabel "passage on the road" .', ""),
     "IssueScheme": ("issue:road skos:inScheme kg:Issues .", ""),
     "IssueDefinition": ('issue:road skos:definition "Passage along the road." .', ""),

@@ -17,8 +17,25 @@ _UNFINISHED: set[str] = set()
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename)."""
+    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename).
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written (no such folder, no permission, a full
+        disk, a file-size limit); any earlier file at ``path`` is left as it
+        was, and no temporary file remains.
+    """
+    from ..errors import OutputError
+
     path = Path(path)
+    try:
+        _write(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot be written: {exc.strerror or exc}", path) from None
+
+
+def _write(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     _UNFINISHED.add(temporary)
     try:

@@ -20,6 +20,7 @@ import networkx as nx
 
 from .._util.atomic import write_bytes_atomic
 from .._util.gc import without_gc_pauses
+from .._util.text import xml_safe
 from .._version import __version__
 from ..errors import ExportError
 from .analysis import METRICS
@@ -105,12 +106,12 @@ def _columns(items: list[dict], skip: set[str]) -> list[tuple[str, str]]:
 
 def _text(value, kind: str) -> str:
     if kind == "liststring":
-        return encode_list(list(value or []))
+        return xml_safe(encode_list(list(value or [])))
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "double":
         return repr(float(value))
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _intervals(dates: list[str]) -> list[tuple[str, str]]:
@@ -133,7 +134,7 @@ def to_gexf(G: nx.Graph) -> bytes:
     meta = etree.SubElement(root, "meta")
     etree.SubElement(meta, "creator").text = f"kgraph {__version__}"
     description = f"{G.graph.get('name', 'network')} network, {G.graph.get('level', 'person')} level"
-    etree.SubElement(meta, "description").text = description
+    etree.SubElement(meta, "description").text = xml_safe(description)
     graph = etree.SubElement(root, "graph", defaultedgetype="directed" if G.is_directed() else "undirected",
                              mode="dynamic" if dynamic else "static")
     if dynamic:
@@ -155,7 +156,7 @@ def to_gexf(G: nx.Graph) -> bytes:
 
     nodes = etree.SubElement(graph, "nodes", count=str(len(G)))
     for node, data in G.nodes(data=True):
-        element = etree.SubElement(nodes, "node", id=str(node), label=str(data.get("label", node)))
+        element = etree.SubElement(nodes, "node", id=xml_safe(str(node)), label=xml_safe(str(data.get("label", node))))
         _attvalues(element, data, node_columns)
         if dynamic and node_dates[node]:
             _spells(element, _intervals(node_dates[node]))
@@ -166,11 +167,11 @@ def to_gexf(G: nx.Graph) -> bytes:
 
     edges = etree.SubElement(graph, "edges", count=str(G.number_of_edges()))
     for index, (u, v, data) in enumerate(G.edges(data=True)):
-        attributes = {"id": str(index), "source": str(u), "target": str(v),
+        attributes = {"id": str(index), "source": xml_safe(str(u)), "target": xml_safe(str(v)),
                       "weight": repr(float(data.get("weight", 1) or 0))}
         if data.get("relation"):
-            attributes["label"] = str(data["relation"])
-            attributes["kind"] = str(data["relation"])
+            attributes["label"] = xml_safe(str(data["relation"]))
+            attributes["kind"] = xml_safe(str(data["relation"]))
         element = etree.SubElement(edges, "edge", attributes)
         _attvalues(element, data, edge_columns)
         if dynamic and data.get("dates"):
@@ -203,28 +204,32 @@ def _spells(element, intervals: list[tuple[str, str]]) -> None:
         etree.SubElement(container, "spell", start=start, end=end)
 
 
-def _plain(G: nx.Graph) -> nx.Graph:
-    """A copy whose attribute values GraphML can hold: lists become JSON text."""
+def _plain(G: nx.Graph, xml: bool = False) -> nx.Graph:
+    """A copy whose attribute values GraphML can hold: lists become JSON text
+    (and, for ``xml``, text only holds characters XML can carry)."""
     H = G.__class__()
     H.graph.update({k: v for k, v in G.graph.items() if isinstance(v, (str, int, float, bool))})
+
+    def text(value):
+        return xml_safe(value) if xml and isinstance(value, str) else value
 
     def clean(data: dict) -> dict:
         out = {}
         for name, value in data.items():
             if value is None:
                 continue
-            out[name] = encode_list(value) if isinstance(value, (list, tuple)) else value
+            out[name] = text(encode_list(value) if isinstance(value, (list, tuple)) else value)
         return out
 
-    H.add_nodes_from((n, clean(d)) for n, d in G.nodes(data=True))
-    H.add_edges_from((u, v, clean(d)) for u, v, d in G.edges(data=True))
+    H.add_nodes_from((text(n), clean(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((text(u), text(v), clean(d)) for u, v, d in G.edges(data=True))
     return H
 
 
 def to_graphml(G: nx.Graph) -> bytes:
     """The graph as GraphML with typed keys (lists written as JSON text)."""
     buffer = io.BytesIO()
-    nx.write_graphml(_plain(G), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    nx.write_graphml(_plain(G, xml=True), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .._util.text import xml_safe
 from .style import DASHED, edge_colour, kind_colour
 
 __all__ = ["plot"]
@@ -14,7 +15,7 @@ __all__ = ["plot"]
 def _wrap(text: str, width: int = 22) -> str:
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)[:3])
+    return "\n".join(textwrap.wrap(xml_safe(text), width)[:3])
 
 
 def plot(G: nx.Graph, path: str | Path, *, title: str | None = None, seed: int = 3, dpi: int = 150) -> Path:
@@ -75,11 +76,11 @@ def _draw(G, path, fmt, title, seed, dpi, plt, Line2D) -> Path:
                                     font_size=9)
             handles = [
                 Line2D([0], [0], marker="o", linestyle="", markersize=10, markerfacecolor=kind_colour(kind),
-                       markeredgecolor="#333333", label=kind)
+                       markeredgecolor="#333333", label=xml_safe(kind))
                 for kind in sorted(set(kinds))
             ]
             handles += [
-                Line2D([0], [0], color="#666666", linestyle=DASHED.get(r, "solid"), linewidth=2, label=r)
+                Line2D([0], [0], color="#666666", linestyle=DASHED.get(r, "solid"), linewidth=2, label=xml_safe(r))
                 for r in relations if r
             ]
             if any("sign" in d for _, _, d in G.edges(data=True)):
@@ -88,7 +89,7 @@ def _draw(G, path, fmt, title, seed, dpi, plt, Line2D) -> Path:
             axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
             axes.margins(0.18)
         name = title or f"{G.graph.get('name', 'network')} network ({G.graph.get('level', 'person')} level)"
-        axes.set_title(f"{name}: {len(G)} nodes, {G.number_of_edges()} ties; edge width = weight")
+        axes.set_title(xml_safe(f"{name}: {len(G)} nodes, {G.number_of_edges()} ties; edge width = weight"))
         buffer = io.BytesIO()
         figure.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=_metadata(fmt))
     finally:

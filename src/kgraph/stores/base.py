@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import GraphConflictError, InputError
+from ..errors import GraphConflictError, InputError, StoreError
 from ..namespaces import META, META_GRAPH, RESERVED_GRAPHS
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, SourceFile, graph_term
 from ..rdf.parse import ScannedFile, collect_files, graph_name_for, parse_file
 from ..rdf.load import scanned
 
-__all__ = ["Backend", "StoredGraphs", "LoadReport"]
+__all__ = ["Backend", "StoredGraphs", "LoadReport", "Staleness"]
 
 
 @dataclass
@@ -32,6 +32,27 @@ class LoadReport:
     loaded: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     triples: int = 0
+
+
+@dataclass
+class Staleness:
+    """Files that differ from what a store holds (see :meth:`StoredGraphs.stale`)."""
+
+    changed: list[Path] = field(default_factory=list)
+    new: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.new or self.removed)
+
+    def describe(self, root: Path | None = None) -> str:
+        from ..render.terms import display_path
+
+        parts = [f"{len(files)} {what}" for what, files in (("changed", self.changed), ("new", self.new),
+                                                             ("removed", self.removed)) if files]
+        names = [display_path(p, root) for p in (self.changed + self.new + self.removed)[:3]]
+        more = ", ..." if len(self.changed) + len(self.new) + len(self.removed) > 3 else ""
+        return f"{', '.join(parts)} ({', '.join(names)}{more})"
 
 
 def serialize_block(quads) -> str:
@@ -138,9 +159,19 @@ class Backend:
             # Every file has passed: now the replacements.
             self._store_replacements(replacements)
             committed = True
-        except BaseException:
+        except BaseException as failure:
             if not committed:
-                self._drop_new(added)
+                try:
+                    self._drop_new(added)
+                except (OSError, StoreError) as undo:
+                    kept = len(report.loaded)
+                    raise StoreError(
+                        f"the load failed ({_reason(failure)}) and the {kept} new file{'s' if kept != 1 else ''} "
+                        f"stored before could not be dropped again ({_reason(undo)}): each is stored whole, "
+                        "no stored graph was replaced; fix the cause and load again (it completes them)") from None
+            if isinstance(failure, OSError):
+                raise StoreError(f"the store cannot be written: {_reason(failure)}; nothing of this load was kept "
+                                 "and no stored graph was replaced") from None
             raise
         for item in replacements:
             report.loaded.append(item.path)
@@ -211,6 +242,32 @@ class StoredGraphs(Backend):
     def _select(self, query: str):
         raise NotImplementedError
 
+    def stale(self, paths: Sequence[str | Path] | None = None) -> "Staleness":
+        """How the store differs from the files a :meth:`load` of ``paths``
+        (default: ``data/`` and the ontology) would read: files changed since
+        they were loaded, files never loaded, and recorded files that are gone."""
+        recorded: dict[Path, set[str]] = {}
+        for _, (file, digest) in self._meta().items():
+            recorded.setdefault(Path(file).resolve(), set()).add(digest)
+        try:
+            files = self.files(paths)
+        except InputError:
+            files = []
+        report = Staleness()
+        for path in files:
+            known = recorded.pop(path.resolve(), None)
+            if known is None:
+                report.new.append(path)
+                continue
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if known != {digest}:
+                report.changed.append(path)
+        report.removed = [p for p in recorded if not p.exists()]
+        return report
+
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         raise NotImplementedError
 
@@ -251,6 +308,10 @@ class StoredGraphs(Backend):
         if self.project.ontology_files():
             load(self.project.ontology_files(), data_dir=self.project.graph_root, dataset=dataset)
         return ProjectGraph(self.project, dataset, data_graphs, dataset.graphs[len(data_graphs):])
+
+
+def _reason(error: BaseException) -> str:
+    return getattr(error, "message", None) or getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 def _prefixes(path: Path) -> dict[str, str]:

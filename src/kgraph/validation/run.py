@@ -218,7 +218,7 @@ def check(
             checked.cancel()
             raise
         results = outcome.violations + checked.result()
-    results = _with_quote_hints(results, graph)
+    results = _with_quote_hints(_one_per_dangling_reference(results), graph)
     if not allow_empty:
         results += [Violation("violation", "This file adds no triples: it is empty, or holds only comments, prefixes "
                               "or empty graphs. Add its triples, or remove it.", source="kgraph:empty-file",
@@ -231,6 +231,14 @@ def check(
         key=lambda v: (str(v.file or "~"), v.line or 0, SEVERITIES.index(v.severity), v.message),
     )
     return report
+
+
+def _one_per_dangling_reference(results: list[Violation]) -> list[Violation]:
+    """A reference to something nothing describes is one mistake: the check
+    that says so, not also every ``sh:class`` shape the missing node fails."""
+    dangling = {(v.focus, v.path, v.value) for v in results if v.source == "check:dangling-reference"}
+    return [v for v in results if not (v.component and v.component.endswith("ClassConstraintComponent")
+                                       and (v.focus, v.path, v.value) in dangling)]
 
 
 def _refuse_services_in_shapes(quads, path: Path) -> None:

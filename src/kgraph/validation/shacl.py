@@ -50,6 +50,48 @@ def run_shacl(graph, shapes_quads: Sequence[ox.Quad], engine: str = "shacl") -> 
     return ShaclOutcome(found, shapes, unchecked)
 
 
+_TRUE_ONLY = {SH + "uniqueLang"}
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _as_specified(quad: ox.Quad) -> bool:
+    """Whether an engine may see this shapes triple. SHACL activates
+    ``sh:uniqueLang`` only for the literal ``true``; pySHACL (through rdflib,
+    which reads ``"1"^^xsd:boolean`` as True) takes ``"1"`` too (W3C test
+    core/property/uniqueLang-002), so such a triple is left out for both
+    engines, as the specification ignores it."""
+    if quad.predicate.value in _TRUE_ONLY:
+        value = quad.object
+        return isinstance(value, ox.Literal) and value.value == "true" and value.datatype.value == _BOOLEAN
+    return True
+
+
+def _unwrap(path: str | None) -> str | None:
+    """A path without the parentheses around the whole of it, so that both
+    engines write it alike (``a/b``, ``a|b``).
+
+    >>> _unwrap("(<a>|<b>)"), _unwrap("(<a>)*/(<b>)*")
+    ('<a>|<b>', '(<a>)*/(<b>)*')
+    """
+    if not path or not (path.startswith("(") and path.endswith(")")):
+        return path or None
+    depth = 0
+    for index, char in enumerate(path):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(path) - 1:
+            return path  # the first parenthesis closes before the end
+    return path[1:-1]
+
+
+def _severity(name: str, message: str) -> tuple[str, str]:
+    """A result's severity as kgraph names it: SHACL's own three, and any other
+    (SHACL allows any IRI) counted as a violation, its name kept in the message."""
+    level = name.lower()
+    if level in ("violation", "warning", "info"):
+        return level, message
+    return "violation", f"[severity {name}] {message}"
+
+
 def count_shapes(shapes_quads: Sequence[ox.Quad]) -> int:
     """Node and property shapes declared with ``rdf:type``."""
     kinds = {SH + "NodeShape", SH + "PropertyShape"}
@@ -62,7 +104,7 @@ def _rust_engine(graph, shapes_quads) -> list[Violation] | None:
 
     try:
         shapes = shacl.Shapes.from_text(
-            ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in shapes_quads],
+            ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in shapes_quads if _as_specified(q)],
                          format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
             format="ntriples",
         )
@@ -71,12 +113,11 @@ def _rust_engine(graph, shapes_quads) -> list[Violation] | None:
         return None
     violations = []
     for result in outcome.results:
-        path = result.path
-        if path and path.startswith("(") and path.endswith(")") and "/" in path:
-            path = path[1:-1]
+        path = _unwrap(result.path)
+        severity, message = _severity(str(result.severity), result.message or "constraint not met")
         violations.append(Violation(
-            severity=str(result.severity).lower(),
-            message=result.message or "constraint not met",
+            severity=severity,
+            message=message,
             focus=result.focus_node,
             path=path or None,
             value=result.value,
@@ -94,7 +135,7 @@ def _pyshacl(graph, shapes_quads) -> tuple[list[Violation], int]:
     from ..rdf.convert import to_rdflib_graph
 
     converted = to_rdflib_graph(graph.quads([*graph.data_graphs, *graph.ontology_graphs]))
-    shapes_graph = to_rdflib_graph(shapes_quads).graph
+    shapes_graph = to_rdflib_graph([q for q in shapes_quads if _as_specified(q)]).graph
     sh = rdflib.Namespace(SH)
     _conforms, results_graph, _text = pyshacl.validate(
         converted.graph,
@@ -106,19 +147,25 @@ def _pyshacl(graph, shapes_quads) -> tuple[list[Violation], int]:
         advanced=True,
     )
     violations = []
+    nested = set(results_graph.objects(None, sh.detail))  # reported through their parent result
     for result in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+        if result in nested:
+            continue
+
         def one(prop):
             return results_graph.value(result, sh[prop])
 
         severity = one("resultSeverity")
         messages = sorted(str(m) for m in results_graph.objects(result, sh.resultMessage))
         path = one("resultPath")
+        level, message = _severity(str(severity).removeprefix(SH).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                                   if severity else "Violation", messages[0] if messages else "constraint not met")
         violations.append(
             Violation(
-                severity=str(severity).removeprefix(SH).lower() if severity else "violation",
-                message=messages[0] if messages else "constraint not met",
+                severity=level,
+                message=message,
                 focus=n3(one("focusNode")),
-                path=_path_text(results_graph, path) if path is not None else None,
+                path=_unwrap(_path_text(results_graph, path)) if path is not None else None,
                 value=n3(one("value")),
                 source=n3(one("sourceShape")),
                 component=str(one("sourceConstraintComponent") or "").removeprefix(SH) or None,
