@@ -196,6 +196,13 @@ def test_a_scaffold_never_writes_through_a_symlinked_folder(tmp_path, link):
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p != text) == before, "nothing created"
 
 
+BACKTRACKING_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:NameShape a sh:NodeShape ; sh:targetSubjectsOf ex:name ;
+  sh:property [ sh:path ex:name ; sh:pattern "^(a+)+$" ; sh:message "a name is a run of the letter a" ] .
+"""
+
+
 def _kgraph(*args, timeout=120):
     import subprocess
     import sys

@@ -189,7 +189,9 @@ def test_an_interrupted_write_leaves_the_previous_file(graphs, tmp_path, monkeyp
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="disk full"):
+    from kgraph.errors import OutputError
+
+    with pytest.raises(OutputError, match="disk full"):
         export(graphs["stance"], path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mediation.gexf"], "no temporary file is left behind"
