@@ -208,3 +208,17 @@ def test_plot_png_and_svg(run, tmp_path):
     text = svg.read_text()
     assert "United States" in text and "Ned Price" not in text  # Price folds into the United States
     assert run("plot", "mediation", "-o", tmp_path / "missing" / "x.png").exit_code == 2
+
+
+def test_eigenvector_of_a_large_directed_graph_that_is_not_strongly_connected():
+    """Above the exact limit, eigenvector centrality is computed on the largest
+    strongly connected component (networkx refuses a graph that is not one)."""
+    import networkx as nx
+
+    G = nx.DiGraph()
+    nx.add_cycle(G, ["a", "b", "c", "d"])
+    nx.add_cycle(G, ["x", "y", "z"])
+    G.add_edge("d", "x")
+    result = analyze(G, exact_limit=3)
+    assert result.node("a").eigenvector > 0 and result.node("x").eigenvector == 0
+    assert any("largest strongly connected component (4 of 7 nodes)" in note for note in result.notes)

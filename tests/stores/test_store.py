@@ -300,13 +300,35 @@ KILL_SCRIPT = """
 import sys
 from kgraph.project import find_project
 from kgraph.stores.disk import DiskBackend
+
+
+class Marked:
+    # the store, saying when the replacement transaction starts and ends
+    def __init__(self, store):
+        self.store = store
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def update(self, text):
+        replacing = "DROP SILENT GRAPH" in text
+        if replacing:
+            print("writing", flush=True)
+        self.store.update(text)
+        if replacing:
+            print("written", flush=True)
+
+
 backend = DiskBackend(find_project(sys.argv[1]), sys.argv[2])
+backend.store = Marked(backend.store)
 print("ready", flush=True)
 backend.load([sys.argv[3]])
 """
 
 
 def test_kill_9_during_a_load_leaves_the_old_or_the_new_graph(project, tmp_path):
+    """kill -9 while the engine is inside the replacement transaction: the
+    graph afterwards is all old or all new."""
     store = tmp_path / "store"
     data = tmp_path / "data"
     data.mkdir()
@@ -323,23 +345,28 @@ def test_kill_9_during_a_load_leaves_the_old_or_the_new_graph(project, tmp_path)
     gc.collect()
     graph = big.resolve().as_uri()
     big.write_text(new)
-    outcomes = set()
-    for delay in (0.2, 0.6, 1.0, 1.6):
+    mid_transaction = 0
+    for attempt in range(6):
         process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(ROOT), str(store), str(big)],
                                    stdout=subprocess.PIPE, env=os.environ | {"PYTHONUNBUFFERED": "1"})
         assert process.stdout.readline() == b"ready\n"
-        time.sleep(delay)
-        os.kill(process.pid, signal.SIGKILL)
+        marker = process.stdout.readline()
+        if marker == b"writing\n":
+            os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        finished = b"written" in process.stdout.read()
         reopened = ox.Store(str(store))
         quads = list(reopened.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         predicates = frozenset(q.predicate.value for q in quads)
-        assert (len(quads), predicates) in {(20_000, frozenset({"http://example.org/p"})), (120_000, frozenset({"http://example.org/q"}))}
-        outcomes.add(len(quads))
+        assert (len(quads), predicates) in {(20_000, frozenset({"http://example.org/p"})),
+                                            (120_000, frozenset({"http://example.org/q"}))}
         del reopened
+        gc.collect()
+        if marker == b"writing\n" and not finished:
+            mid_transaction += 1
         if len(quads) == 120_000:
-            break
-    assert outcomes  # at least one kill landed; each left a whole graph
+            break  # the new graph is in: nothing left to replace
+    assert mid_transaction >= 1, "no kill landed inside the transaction"
 
 
 def test_kgraph_serve_answers_queries_read_only(tmp_path):
@@ -429,66 +456,102 @@ def test_an_interrupted_load_is_rolled_back(project, tmp_path, monkeypatch):
     backend.close()
 
 
+def _store_is_busy(store: Path, since: dict[str, int]) -> bool:
+    """Whether the engine has written to the store's files since ``since``."""
+    return any(p.stat().st_size != since.get(p.name) for p in store.glob("*.log"))
+
+
 def test_ctrl_c_during_a_cli_load_exits_130_and_changes_nothing(project, tmp_path):
-    """A real SIGINT at several moments of `kgraph load`: the store afterwards
-    is exactly the store before, or (if the load had finished) the full load."""
+    """A real SIGINT sent to `kgraph load` once it is storing (its write-ahead
+    log grows): exit 130, "Interrupted", and the store exactly as before."""
     store = tmp_path / "store"
     data = tmp_path / "data"
     _folder_of_files(data, 2)
     command = [sys.executable, "-m", "kgraph.cli", "--project", str(ROOT), "--store", str(store), "load", str(data)]
     subprocess.run(command, check=True, capture_output=True)
-    _folder_of_files(data / "more", 300, predicate="q")
-    seen = set()
-    for delay in (0.3, 0.8, 1.5):
+    _folder_of_files(data / "more", 400, predicate="q")
+    interrupted = 0
+    for attempt in range(5):
         reopened = ox.Store(str(store))
         before = _snapshot(reopened)
         del reopened
         import gc
 
         gc.collect()
+        sizes = {p.name: p.stat().st_size for p in store.glob("*.log")}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(delay)
+        deadline = time.monotonic() + 60
+        while not _store_is_busy(store, sizes) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=120)
+        if process.returncode == 0:
+            continue  # the load finished first; the store holds it all: try again from there
+        assert process.returncode == 130, (process.returncode, err)
+        assert b"Interrupted" in err
         reopened = ox.Store(str(store))
-        after = _snapshot(reopened)
+        assert _snapshot(reopened) == before
         del reopened
         gc.collect()
-        if process.returncode in (130, -signal.SIGINT):  # -SIGINT: the signal came before kgraph's handler
-            assert process.returncode == -signal.SIGINT or b"Interrupted" in err
-            assert after == before
-            seen.add("interrupted")
-        else:
-            assert process.returncode == 0, err
-            assert before <= after
-            assert sum(1 for q in after if q.predicate.value == "http://example.org/q") == 300 * 200
-            seen.add("finished")
+        interrupted += 1
+        if interrupted == 2:
             break
-    assert "interrupted" in seen  # at least one signal landed during the load
+        for path in (data / "more").glob("*.ttl"):  # change them again, for another try
+            path.write_text(path.read_text().replace("/q>", f"/q{attempt}>"))
+    assert interrupted >= 1, "no signal landed while the load was storing"
 
 
-def test_replacements_are_one_transaction_and_roll_back_with_new_graphs(project, tmp_path, monkeypatch):
+class _SlowUpdates:
+    """The store, whose update (the replacement transaction) gets a real
+    SIGINT from another thread while the engine is inside it."""
+
+    def __init__(self, store, delay: float) -> None:
+        self._store, self._delay, self.signalled = store, delay, False
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def update(self, text: str) -> None:
+        if "DROP SILENT GRAPH" in text and "INSERT DATA" in text and not self.signalled:
+            self.signalled = True
+            threading.Timer(self._delay, os.kill, (os.getpid(), signal.SIGINT)).start()
+        self._store.update(text)
+
+
+def test_replacements_are_one_transaction_and_roll_back_with_new_graphs(project, tmp_path):
+    """A Ctrl-C that arrives while the engine commits the replacements (the
+    signal is real, sent while the native update runs) leaves the load whole:
+    the replacements and the new graphs, never the replacements without the
+    new graphs. A failure before the commit leaves the store as it was."""
     backend = DiskBackend(project, tmp_path / "store")
     files = _folder_of_files(tmp_path / "data", 3)
     backend.load([tmp_path / "data"])
     before = _snapshot(backend.store)
-    for path in files[:2]:
-        path.write_text(path.read_text().replace("/p>", "/changed>"))
+    for path in files[:2]:  # two large replacements, so the transaction takes a while
+        path.write_text("".join(f"<http://example.org/r{path.stem}-{i}> <http://example.org/changed> {i} .\n"
+                                for i in range(60_000)))
     _folder_of_files(tmp_path / "data" / "more", 2)
-
-    def interrupted(self, replacements):
-        assert len(replacements) == 2
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(DiskBackend, "_store_replacements", interrupted)
+    real = backend.store
+    backend.store = _SlowUpdates(real, delay=0.05)
     with pytest.raises(KeyboardInterrupt):
         backend.load([tmp_path / "data"])
-    assert _snapshot(backend.store) == before  # the two new files dropped, nothing replaced
-    monkeypatch.undo()
-    report = backend.load([tmp_path / "data"])
-    assert len(report.loaded) == 4
-    changed = {q.graph_name.value for q in backend.store.quads_for_pattern(None, ox.NamedNode("http://example.org/changed"), None, None)}
-    assert changed == {f.resolve().as_uri() for f in files[:2]}
+    assert backend.store.signalled
+    backend.store = real
+    after = _snapshot(real)
+    changed = {q.graph_name.value for q in real.quads_for_pattern(None, ox.NamedNode("http://example.org/changed"), None, None)}
+    new = {q.graph_name.value for q in after if "/more/" in q.graph_name.value}
+    assert changed == {f.resolve().as_uri() for f in files[:2]}, "the replacements were committed"
+    assert len(new) == 2, "so the new graphs of the same load are kept with them"
+    assert backend.load([tmp_path / "data"]).loaded == [], "nothing is left to do"
+
+    # a failure before the commit: a broken file among changed and new ones
+    files[2].write_text("<http://example.org/x> <http://example.org/changed> 1 .\n")
+    _folder_of_files(tmp_path / "data" / "later", 2)
+    (tmp_path / "data" / "later" / "part-001.ttl").write_text("<http://example.org/broken> .\n")
+    before = _snapshot(real)
+    with pytest.raises(InputError):
+        backend.load([tmp_path / "data"])
+    assert _snapshot(real) == before
     backend.close()
 
 

@@ -327,11 +327,23 @@ def _eigenvector(G: nx.Graph, notes: list[str], exact_limit: int = 2000) -> dict
         except (nx.PowerIterationFailedConvergence, nx.NetworkXError, ZeroDivisionError):
             notes.append("eigenvector centrality did not converge")
             return None
-    # Large graphs: ARPACK (scipy) on the largest component; elsewhere 0.
-    components = nx.weakly_connected_components(graph) if graph.is_directed() else nx.connected_components(graph)
+    # Large graphs: ARPACK (scipy) on the largest component (strongly connected
+    # for a directed graph: elsewhere the measure is not defined); 0 elsewhere.
+    components = nx.strongly_connected_components(graph) if graph.is_directed() else nx.connected_components(graph)
     largest = max(components, key=len)
     values = dict.fromkeys(G, 0.0)
+    kind = "strongly connected component" if graph.is_directed() else "component"
     if len(largest) > 2:
-        values.update(nx.eigenvector_centrality_numpy(graph.subgraph(largest), max_iter=1000, tol=1e-6))
-    notes.append(f"eigenvector centrality computed on the largest component ({len(largest)} of {len(G)} nodes); 0 elsewhere")
+        try:
+            values.update(nx.eigenvector_centrality_numpy(graph.subgraph(largest), max_iter=1000, tol=1e-6))
+        except (nx.AmbiguousSolution, nx.NetworkXError, ArithmeticError) as exc:
+            notes.append(f"eigenvector centrality could not be computed: {exc}")
+            return None
+        except Exception as exc:  # scipy's ARPACK raises its own errors when it does not converge
+            if type(exc).__name__ not in ("ArpackNoConvergence", "ArpackError"):
+                raise
+            notes.append("eigenvector centrality did not converge")
+            return None
+    notes.append(f"eigenvector centrality computed on the largest {kind} ({len(largest)} of {len(G)} nodes); "
+                 "0 elsewhere")
     return values

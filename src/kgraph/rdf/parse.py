@@ -9,6 +9,7 @@ line and column where they are known.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,11 +74,11 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
         if not path.exists():
             raise InputError("no such file or directory", path)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in FORMATS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            visible = [p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            for p in visible:
+                if p.is_symlink() and not p.exists():
+                    raise InputError(f"is a symbolic link to {os.readlink(p)}, which does not exist", p)
+            files = sorted(p for p in visible if p.is_file() and p.suffix.lower() in FORMATS)
             if not files:
                 raise InputError(
                     f"directory holds no RDF file (looked for {', '.join(sorted(FORMATS))})", path

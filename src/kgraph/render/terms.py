@@ -44,7 +44,9 @@ def display_path(path: Path | str, relative_to: Path | None = None) -> str:
     path = Path(path)
     if relative_to is None:
         return str(path)
-    try:
-        return path.resolve().relative_to(relative_to.resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
+    for mine, theirs in ((path.absolute(), relative_to.absolute()), (path.resolve(), relative_to.resolve())):
+        try:
+            return mine.relative_to(theirs).as_posix()
+        except (ValueError, OSError):
+            continue
+    return str(path)

@@ -9,6 +9,9 @@ it and that file's SHA-256.
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
+from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +94,9 @@ class Backend:
 
     #: Whether the store keeps graphs between runs (disk, server) or not (memory).
     persistent = True
+    #: Whether all replacements of a load are one transaction (then an
+    #: interruption during it is held until it is recorded).
+    atomic_replacements = False
 
     def files(self, paths: Sequence[str | Path] | None = None) -> list[Path]:
         """The files a :meth:`load` of ``paths`` reads: ``paths`` (default
@@ -156,9 +162,13 @@ class Backend:
                     report.triples += item.triples
                     if progress:
                         progress(item.path)
-            # Every file has passed: now the replacements.
-            self._store_replacements(replacements)
-            committed = True
+            # Every file has passed: now the replacements. An interruption that
+            # arrives while the engine commits them is held until the commit is
+            # recorded, so that it never undoes the new graphs of a load whose
+            # replacements are already in (the load is then whole).
+            with interruptions_held() if self.atomic_replacements else nullcontext():
+                self._store_replacements(replacements)
+                committed = True
         except BaseException as failure:
             if not committed:
                 try:
@@ -308,6 +318,29 @@ class StoredGraphs(Backend):
         if self.project.ontology_files():
             load(self.project.ontology_files(), data_dir=self.project.graph_root, dataset=dataset)
         return ProjectGraph(self.project, dataset, data_graphs, dataset.graphs[len(data_graphs):])
+
+
+@contextmanager
+def interruptions_held():
+    """Hold Ctrl-C and the time limit's alarm until the block ends, then act on
+    them (only the main thread takes signals; elsewhere nothing is held)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {number: signal.signal(number, lambda signum, frame: held.append(signum))
+                for number in (signal.SIGINT, signal.SIGALRM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(held):
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)
+            elif number == signal.SIGINT and handler == signal.default_int_handler:
+                raise KeyboardInterrupt
 
 
 def _reason(error: BaseException) -> str:

@@ -29,6 +29,7 @@ class DiskBackend(StoredGraphs):
     """A persistent pyoxigraph store in a folder."""
 
     name = "disk"
+    atomic_replacements = True
 
     def __init__(self, project: Project, path: str | Path) -> None:
         super().__init__(project)
