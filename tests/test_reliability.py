@@ -100,38 +100,6 @@ actor:someone a kg:Person ; rdfs:label "Someone" .
     assert listener.connections == 0
 
 
-def test_the_whole_command_line_runs_without_the_network(run, tmp_path, monkeypatch):
-    attempts = []
-
-    def refuse(self, address):
-        attempts.append(address)
-        raise OSError("network blocked by the test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.delenv("KGRAPH_STORE", raising=False)
-    commands = [
-        ["validate"],
-        ["validate", "--format", "sarif"],
-        ["stats", "--format", "json"],
-        ["query", "--list"],
-        ["query", "who-mediates-whom", "--format", "json"],
-        ["query", "actor-profile", "-p", "actor=Baku", "--engine", "rdflib", "--format", "csv"],
-        ["networks"],
-        ["analyze", "signed", "--format", "json"],
-        ["plot", "mediation", "-o", tmp_path / "m.svg"],
-        ["export", "stance", "-o", tmp_path / "s.gexf"],
-        ["export", "--rdf", tmp_path / "all.trig"],
-        ["docs", "-o", tmp_path / "ontology.md"],
-        ["--store", tmp_path / "store", "load"],
-        ["--store", tmp_path / "store", "query", "posts", "--format", "csv"],
-    ]
-    for command in commands:
-        out = run(*command)
-        assert out.exit_code == 0, (command, out.output)
-    assert attempts == []
-
-
 def test_service_in_a_saved_query_file_is_refused_without_connecting(run, write, listener):
     path = write("remote.rq", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}")
     out = run("query", path)
