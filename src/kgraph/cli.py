@@ -32,6 +32,7 @@ FLAGS = {
     "url": "--url",
     "changed_since": "--changed-since",
     "staged": "--staged",
+    "lock_wait": "--lock-wait",
     "allow_service": "--allow-service",
     "timeout": "--timeout (or KGRAPH_SPARQL_TIMEOUT)",
     "engine": "--engine",
@@ -489,24 +490,75 @@ def docs(project, what: str, output: Path | None, check: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lock-wait", type=click.FloatRange(min=0), envvar="KGRAPH_LOCK_WAIT", metavar="SECONDS",
+              help="On a server, wait this long for another load to finish (default: fail at once).")
 @click.pass_obj
-def load(project, paths: tuple[Path, ...]) -> None:
+def load(project, paths: tuple[Path, ...], lock_wait: float | None) -> None:
     """Load files (default: data/, and always the ontology) into the store.
 
-    Each file goes into its own named graph, replacing the graph atomically:
-    on disk in one transaction, on a server through a staging graph that one
-    update moves onto the target. A file whose content is unchanged since it
-    was last loaded is skipped (its SHA-256 is kept in the store).
+    Each file goes into its own named graph, replacing the graph whole: on
+    disk all replacements in one transaction; on a server each graph in one
+    request, under a lock so that two loads never write at once. A file whose
+    content is unchanged since it was last loaded is skipped (its SHA-256 is
+    kept in the store).
     """
     from rich.progress import Progress
 
     store = _store(project)
+    if lock_wait is not None and store.name == "remote":
+        store.lock_wait = lock_wait
     files = store.files(list(paths))
     with Progress(disable=not sys.stderr.isatty(), transient=True, console=_console(stderr=True)) as progress:
         task = progress.add_task(f"loading into {store.name}", total=len(files))
         report = store.load(list(paths), progress=lambda path: progress.advance(task))
     click.echo(f"{store.name} store: loaded {len(report.loaded)} file{'s' if len(report.loaded) != 1 else ''} "
                f"({report.triples} triples), {len(report.unchanged)} unchanged")
+
+
+@cli.group("store")
+def store_group() -> None:
+    """Look after a persistent store (kgraph store check|repair)."""
+
+
+@store_group.command("check")
+@click.pass_obj
+def store_check(project) -> None:
+    """Report what a finished load would not leave: staging graphs of an
+    interrupted load, a held load lock, graphs without records, records
+    without graphs, files changed since they were loaded. Exit 1 if any."""
+    store = _store(project)
+    if not store.persistent:
+        raise click.UsageError("kgraph store works on a persistent store: give --store FOLDER or URL")
+    found = store.check()
+    for line in found.lines(project.root):
+        click.echo(line)
+    click.echo(f"{store.name} store: {'problems found' if found else 'in order'}")
+    sys.exit(EXIT_VIOLATIONS if found else EXIT_OK)
+
+
+@store_group.command("repair")
+@click.option("--break-lock", is_flag=True, help="Also remove the load lock (only if its load is gone).")
+@click.option("--lock-wait", type=click.FloatRange(min=0), envvar="KGRAPH_LOCK_WAIT", metavar="SECONDS",
+              help="On a server, wait this long for a running load to finish (default: fail at once).")
+@click.pass_obj
+def store_repair(project, break_lock: bool, lock_wait: float | None) -> None:
+    """Drop staging graphs an interrupted load left and records of graphs that
+    are gone (and, with --break-lock, the load lock); report what is left.
+    On a server the repair takes the load lock, so it never touches a
+    running load's graphs."""
+    store = _store(project)
+    if lock_wait is not None and store.name == "remote":
+        store.lock_wait = lock_wait
+    if not store.persistent:
+        raise click.UsageError("kgraph store works on a persistent store: give --store FOLDER or URL")
+    before = store.check()
+    left = store.repair(break_lock=break_lock)
+    done = len(before.staging) - len(left.staging) + len(before.missing) - len(left.missing) \
+        + (len(before.locks) - len(left.locks))
+    click.echo(f"repaired {done} thing{'s' if done != 1 else ''}")
+    for line in left.lines(project.root):
+        click.echo(line)
+    sys.exit(EXIT_VIOLATIONS if left else EXIT_OK)
 
 
 @cli.command()

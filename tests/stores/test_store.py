@@ -32,41 +32,9 @@ from kgraph.stores.memory import MemoryBackend
 from kgraph.stores.remote import RemoteBackend
 
 from conftest import ROOT
+from servers import OXIGRAPH, FaultyProxy, OxigraphServer, free_port  # noqa: F401
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 ARTICLE = "https://w3id.org/kgraph/graph/articles/baku-stepanakert-contacts-opinion"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OxigraphServer:
-    """A real Oxigraph server on a free loopback port, stopped by stop()."""
-
-    def __init__(self, location: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the oxigraph server did not start")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -162,62 +130,6 @@ def _graph_size(url: str, graph: str) -> int:
     return int(next(iter(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)))["n"].value)
 
 
-class FaultyProxy:
-    """A loopback HTTP proxy in front of the server that misbehaves on purpose:
-    mode "500" answers the Nth request with an error, "cut" sends only half of
-    the Nth response, "slow" answers it after a delay."""
-
-    def __init__(self, upstream: str, mode: str, nth: int, delay: float = 3.0) -> None:
-        self.upstream, self.mode, self.nth, self.delay = upstream, mode, nth, delay
-        self.count = 0
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _forward(self):
-                proxy.count += 1
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if proxy.count == proxy.nth and proxy.mode == "500":
-                    message = b"store exploded"
-                    self.send_response(500)
-                    self.send_header("Content-Length", str(len(message)))
-                    self.end_headers()
-                    self.wfile.write(message)
-                    return
-                if proxy.count == proxy.nth and proxy.mode == "slow":
-                    time.sleep(proxy.delay)
-                headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
-                request = urllib.request.Request(proxy.upstream + self.path, data=body or None, headers=headers,
-                                                 method=self.command)
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        status, data, kind = response.status, response.read(), response.headers.get("Content-Type", "")
-                except urllib.error.HTTPError as exc:
-                    status, data, kind = exc.code, exc.read(), "text/plain"
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if proxy.count == proxy.nth and proxy.mode == "cut":
-                    self.wfile.write(data[: len(data) // 2])
-                    self.wfile.flush()
-                    self.close_connection = True
-                    return
-                self.wfile.write(data)
-
-            do_GET = do_POST = _forward
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def loaded_server(project, tmp_path):
     server = OxigraphServer(tmp_path / "oxigraph")
@@ -262,7 +174,7 @@ def test_a_failing_server_leaves_the_target_graph_as_it_was(loaded_server, tmp_p
 
 
 def test_a_slow_server_times_out(loaded_server, project):
-    proxy = FaultyProxy(loaded_server.url, "slow", 1, delay=3)
+    proxy = FaultyProxy(loaded_server.url, "stall", 1, delay=3)
     try:
         backend = RemoteBackend(project, f"{proxy.url}/query", timeout=0.5)
         started = time.monotonic()

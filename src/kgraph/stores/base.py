@@ -25,7 +25,7 @@ from ..rdf.dataset import Dataset, SourceFile, graph_term
 from ..rdf.parse import ScannedFile, collect_files, graph_name_for, parse_file
 from ..rdf.load import scanned
 
-__all__ = ["Backend", "StoredGraphs", "LoadReport", "Staleness"]
+__all__ = ["Backend", "StoredGraphs", "LoadReport", "Staleness", "StoreCheck"]
 
 
 @dataclass
@@ -35,6 +35,30 @@ class LoadReport:
     loaded: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     triples: int = 0
+
+
+@dataclass
+class StoreCheck:
+    """What :meth:`StoredGraphs.check` finds wrong with a store."""
+
+    staging: list[str] = field(default_factory=list)
+    locks: list[tuple[str, str, str]] = field(default_factory=list)
+    unrecorded: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    stale: "Staleness | None" = None
+
+    def __bool__(self) -> bool:
+        """True when something is wrong."""
+        return bool(self.staging or self.locks or self.unrecorded or self.missing or self.stale)
+
+    def lines(self, root: Path | None = None) -> list[str]:
+        out = [f"staging graph left by an interrupted load: <{g}>" for g in self.staging]
+        out += [f"load lock held by {owner} since {since}, expires {expires}" for owner, since, expires in self.locks]
+        out += [f"graph without a record of the file that filled it: <{g}>" for g in self.unrecorded]
+        out += [f"record of a graph the store does not hold: <{g}>" for g in self.missing]
+        if self.stale:
+            out.append(f"files changed since they were loaded: {self.stale.describe(root)}")
+        return out
 
 
 @dataclass
@@ -251,6 +275,50 @@ class StoredGraphs(Backend):
 
     def _select(self, query: str):
         raise NotImplementedError
+
+    def reserved_graphs(self) -> list[str]:
+        """kgraph's own graphs in the store (records, staging, lock)."""
+        return [g for g in self._named_graphs() if g.startswith(RESERVED_GRAPHS)]
+
+    def _lock_holders(self) -> list[tuple[str, str, str]]:
+        return []
+
+    def check(self) -> StoreCheck:
+        """Everything that is not as a finished load leaves it: staging graphs
+        of an interrupted load, a held lock, graphs without records, records
+        without graphs, and files changed since they were loaded."""
+        from ..namespaces import STAGING_GRAPHS
+
+        graphs = set(self._named_graphs())
+        recorded = self._meta()
+        ontology = self._ontology_graphs()
+        found = StoreCheck()
+        found.staging = sorted(g for g in graphs if g.startswith(STAGING_GRAPHS))
+        found.locks = self._lock_holders()
+        found.unrecorded = sorted(g for g in graphs if g not in recorded and not g.startswith(RESERVED_GRAPHS)
+                                  and g not in ontology)
+        found.missing = sorted(g for g in recorded if g not in graphs)
+        stale = self.stale()
+        found.stale = stale if stale else None
+        return found
+
+    def repair(self, *, break_lock: bool = False) -> StoreCheck:
+        """Put right what :meth:`check` finds and can be put right without a
+        load: drop staging graphs and records of graphs that are gone, and
+        (``break_lock``) a load lock. Graphs without records are left (they may
+        be someone's data); files that changed need ``load``. Returns what is
+        left to do."""
+        found = self.check()
+        for graph in found.staging:
+            self.update(f"DROP SILENT GRAPH <{graph}>")
+        for graph in found.missing:
+            self.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{graph}> ?p ?o }} }}")
+        if break_lock:
+            self._break_lock()
+        return self.check()
+
+    def _break_lock(self) -> None:
+        pass
 
     def stale(self, paths: Sequence[str | Path] | None = None) -> "Staleness":
         """How the store differs from the files a :meth:`load` of ``paths``

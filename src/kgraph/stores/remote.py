@@ -1,142 +1,94 @@
-"""Any SPARQL 1.1 server: queries over HTTP, loads through SPARQL Update.
+"""Any SPARQL 1.1 server: queries over HTTP, each file's graphs written whole.
 
-The update URL comes from ``$KGRAPH_UPDATE_URL`` (default: the query URL with
-``/query`` replaced by ``/update``); credentials only from the environment
-(``$KGRAPH_SPARQL_TOKEN`` for a bearer token, or ``$KGRAPH_SPARQL_USER`` and
-``$KGRAPH_SPARQL_PASSWORD``); the timeout from ``timeout`` or
-``$KGRAPH_SPARQL_TIMEOUT`` (seconds, default 30).
+How a load writes (see also :mod:`.dialects` and :mod:`.lock`):
 
-A file goes into a staging graph that one update then ``MOVE``s onto the
-target, so a failure midway leaves the target as it was. The server must
-treat its default graph as the union of the named graphs (Oxigraph
-``--union-default-graph``, Fuseki ``unionDefaultGraph``, GraphDB and Virtuoso
-by default).
+1. It takes the server's load lock, so that no other load writes at once,
+   and sweeps away staging graphs an interrupted load may have left.
+2. Each graph is replaced in one request: a Graph Store Protocol ``PUT``
+   where the server has the protocol (Oxigraph, Virtuoso), else one update
+   that drops and inserts it; only a graph too large for one update goes
+   through a staging graph and one guarded update that replaces the target
+   with it. Every graph is therefore old or new, never a mix, and no staging
+   graph stays once the load ends. Then the graph's record (file, SHA-256)
+   is written.
+3. If a file fails, the graphs this load added are dropped again; graphs it
+   replaced stay replaced (a server offers no transaction over several
+   requests: each graph is whole, old or new).
+4. When the server does not answer in time, kgraph reads the graph back to
+   find out whether the write landed, and says which.
+
+The server must treat its default graph as the union of the named graphs
+(Oxigraph ``--union-default-graph``, Fuseki ``unionDefaultGraph``, GraphDB
+and Virtuoso by default).
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
 import os
-import socket
-import urllib.error
+import time
 import urllib.parse
-import urllib.request
 import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import RemoteError, StoreError
-from ..namespaces import STAGING_GRAPHS
+from ..namespaces import META_GRAPH, RESERVED_GRAPHS, STAGING_GRAPHS
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, graph_term
-from .base import StoredGraphs, meta_update, serialize_block
+from ..rdf.parse import ScannedFile
+from .base import LoadReport, StoreCheck, StoredGraphs, meta_update, serialize_block
+from .dialects import Dialect, dialect_for
+from .http import Client, without_userinfo
+from .lock import ServerLock
 
 __all__ = ["RemoteBackend", "RemoteDataset"]
 
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Follow no redirect: a SPARQL endpoint is given by its own URL, and
-    credentials must never travel to an address the server names."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def _without_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """``url`` without ``user:password@`` (which never appears in a message),
-    and the user and password it held.
-
-    >>> _without_userinfo("https://ann:s%40cret@sparql.example/kg/query")
-    ('https://sparql.example/kg/query', 'ann', 's@cret')
-    """
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url, None, None
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    clean = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return clean, urllib.parse.unquote(parts.username or ""), urllib.parse.unquote(parts.password or "")
+_RESULTS = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
 class RemoteBackend(StoredGraphs):
-    """A SPARQL 1.1 server: queries over HTTP, loads through SPARQL Update."""
+    """A SPARQL 1.1 server (see the module's description)."""
 
     name = "remote"
 
-    def __init__(self, project: Project, query_url: str, update_url: str | None = None, timeout: float | None = None) -> None:
+    def __init__(self, project: Project, query_url: str, update_url: str | None = None, timeout: float | None = None,
+                 lock_wait: float | None = None) -> None:
         super().__init__(project)
-        self.query_url, self._url_user, self._url_password = _without_userinfo(query_url)
-        update = update_url or os.environ.get("KGRAPH_UPDATE_URL") or (
-            query_url[: -len("/query")] + "/update" if query_url.endswith("/query") else query_url
-        )
-        self.update_url, update_user, update_password = _without_userinfo(update)
-        self._url_user = self._url_user or update_user
-        self._url_password = self._url_password or update_password
-        if urllib.parse.urlsplit(self.update_url)[:2] != urllib.parse.urlsplit(self.query_url)[:2]:
-            raise StoreError("the update URL must be on the same host as the query URL (credentials go to one "
-                             f"origin only): {self.update_url}")
-        self.timeout = float(timeout or os.environ.get("KGRAPH_SPARQL_TIMEOUT") or 30)
+        self.query_url, user, password = without_userinfo(query_url)
+        self._given_update = without_userinfo(update_url)[0] if update_url else None
+        self.client = Client(user, password, float(timeout or os.environ.get("KGRAPH_SPARQL_TIMEOUT") or 30))
+        self.lock_wait = float(lock_wait if lock_wait is not None else os.environ.get("KGRAPH_LOCK_WAIT") or 0)
         self.chunk = 20_000
+        self._dialect: Dialect | None = None
+        self._graphs_on_server: set[str] | None = None
+        self.lock: ServerLock | None = None
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"User-Agent": "kgraph"}
-        token = os.environ.get("KGRAPH_SPARQL_TOKEN")
-        user, password = os.environ.get("KGRAPH_SPARQL_USER"), os.environ.get("KGRAPH_SPARQL_PASSWORD")
-        if user is None and self._url_user is not None:
-            user, password = self._url_user, self._url_password
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        elif user is not None:
-            credentials = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-            headers["Authorization"] = f"Basic {credentials}"
-        return headers
+    @property
+    def timeout(self) -> float:
+        return self.client.timeout
 
-    def _post(self, url: str, body: bytes, content_type: str, accept: str | None = None) -> bytes:
-        headers = self._headers() | {"Content-Type": content_type}
-        if accept:
-            headers["Accept"] = accept
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                data = response.read()
-                expected = response.headers.get("Content-Length")
-                if expected is not None and len(data) != int(expected):
-                    raise RemoteError(f"{url}: the response was cut short ({len(data)} of {expected} bytes)")
-                return data
-        except urllib.error.HTTPError as exc:
-            if 300 <= exc.code < 400:
-                target, _, _ = _without_userinfo(exc.headers.get("Location") or "")
-                raise RemoteError(f"{url}: the server redirects ({exc.code}) to {target or 'elsewhere'}; kgraph "
-                                  "follows no redirect (credentials must never go to another address): give it "
-                                  "the endpoint's own URL") from None
-            message = self._scrub(exc.read().decode("utf-8", "replace").strip()[:500])
-            raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}: {message}") from None
-        except (TimeoutError, socket.timeout):
-            raise RemoteError(f"{url}: no answer within {self.timeout:g} s", option="timeout") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise RemoteError(f"{url}: no answer within {self.timeout:g} s", option="timeout") from None
-            raise RemoteError(f"{url}: cannot connect: {reason}") from None
-        except http.client.IncompleteRead as exc:
-            raise RemoteError(f"{url}: the response was cut short ({len(exc.partial)} bytes, {exc.expected} missing)") from None
-        except (ConnectionError, OSError, http.client.HTTPException) as exc:
-            raise RemoteError(f"{url}: the connection failed: {exc}") from None
+    # -- the server's dialect and endpoints ------------------------------------
 
-    def _scrub(self, text: str) -> str:
-        """``text`` with any credential kgraph holds blanked out."""
-        for secret in (os.environ.get("KGRAPH_SPARQL_TOKEN"), os.environ.get("KGRAPH_SPARQL_PASSWORD"),
-                       self._url_password):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+    @property
+    def dialect(self) -> Dialect:
+        if self._dialect is None:
+            answer = self.client.request("POST", self.query_url, urllib.parse.urlencode({"query": "ASK {}"}).encode(),
+                                         "application/x-www-form-urlencoded", _RESULTS)
+            server = next((v for k, v in answer.headers.items() if k.lower() == "server"), None)
+            self._dialect = dialect_for(self.query_url, server)
+            update = self._given_update or self._dialect.update_url()
+            if urllib.parse.urlsplit(update)[:2] != urllib.parse.urlsplit(self.query_url)[:2]:
+                raise StoreError("the update URL must be on the same host as the query URL (credentials go to "
+                                 f"one origin only): {update}")
+        return self._dialect
+
+    @property
+    def update_url(self) -> str:
+        return self._given_update or self.dialect.update_url()
+
+    # -- queries and updates ---------------------------------------------------
 
     def query(self, text: str, *, allow_service: bool = False, **kwargs):
         """Run a query on the server; results as pyoxigraph objects. A query
@@ -146,37 +98,193 @@ class RemoteBackend(StoredGraphs):
         refuse_service(text, allow=allow_service)
         if kwargs.get("custom_functions"):
             raise StoreError("extension functions run only on a local store")
-        data = self._post(self.query_url, urllib.parse.urlencode({"query": text}).encode(),
-                          "application/x-www-form-urlencoded",
-                          "application/sparql-results+json, application/n-triples;q=0.9")
+        return self._query(self.dialect.prepare_query(text))
+
+    def _query(self, text: str):
+        answer = self.client.request("POST", self.query_url, urllib.parse.urlencode({"query": text}).encode(),
+                                     "application/x-www-form-urlencoded", _RESULTS)
+        data = answer.body
         try:
             if data.lstrip().startswith(b"{"):
-                return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+                return ox.parse_query_results(self._dialect.results(data) if self._dialect else data,
+                                              format=ox.QueryResultsFormat.JSON)
             return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         except (SyntaxError, ValueError) as exc:
             raise RemoteError(f"{self.query_url}: malformed results: {exc}") from None
 
     def update(self, text: str) -> None:
-        self._post(self.update_url, text.encode("utf-8"), "application/sparql-update")
+        if self.dialect.update_as_form:
+            self.client.request("POST", self.update_url, urllib.parse.urlencode({"update": text}).encode(),
+                                "application/x-www-form-urlencoded")
+        else:
+            self.client.request("POST", self.update_url, text.encode("utf-8"), "application/sparql-update")
 
     def _select(self, query: str):
         return self.query(query)
 
-    def _replace(self, graph: str, quads: list, source: Path, digest: str) -> None:
+    def _all_named_graphs(self) -> list[str]:
+        rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return [r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)]
+
+    def _named_graphs(self) -> list[str]:
+        return [g for g in self._all_named_graphs() if not self.dialect.is_system_graph(g)]
+
+    # -- loading -----------------------------------------------------------------
+
+    def load(self, paths: Sequence[str | Path] | None = None,
+             progress: Callable[[Path], None] | None = None) -> LoadReport:
+        """As :meth:`Backend.load`, under the server's load lock (see the module's description)."""
+        self.lock = ServerLock(self, wait=self.lock_wait,
+                               expiry=float(os.environ.get("KGRAPH_LOCK_EXPIRY") or 600))
+        self.lock.acquire()
+        try:
+            graphs = self._all_named_graphs()  # one listing for both (it scans every quad on Virtuoso)
+            self.sweep(graphs)
+            self._graphs_on_server = {g for g in graphs if not g.startswith(STAGING_GRAPHS)
+                                      and not self.dialect.is_system_graph(g)}
+            return super().load(paths, progress)
+        finally:
+            self._graphs_on_server = None
+            try:
+                self.lock.release()
+            except RemoteError:
+                pass  # the lock expires on its own
+            self.lock = None
+
+    def _holds_any(self, graphs: Sequence[str], meta) -> bool:
+        on_server = self._graphs_on_server or set()
+        return any(g in meta or g in on_server for g in graphs)
+
+    def _store_new(self, item: ScannedFile) -> None:
+        groups = item.quads_by_graph()
+        for graph, quads in groups.items():
+            self._put(graph, quads)
+        self._record(item, list(groups))
+        if self.lock is not None:
+            self.lock.refresh()
+
+    def _record(self, item: ScannedFile, graphs: list[str]) -> None:
+        """Write the graphs' records; after a timeout, read them back to know whether they landed."""
+        try:
+            self.update(" ;\n".join(meta_update(g, item.path, item.sha256, self.project.root) for g in graphs))
+        except RemoteError as error:
+            if not getattr(error, "timed_out", False):
+                raise
+            deadline = time.monotonic() + self.timeout
+            while time.monotonic() < deadline:
+                try:
+                    recorded = self._meta()
+                except RemoteError:
+                    recorded = {}
+                if all(recorded.get(g, (None, None))[1] == item.sha256 for g in graphs):
+                    return  # the server wrote them after all
+                time.sleep(0.2)
+            raise RemoteError(f"{error.message}; read back {self.timeout:g} s later, the records of "
+                              f"{item.path.name} are not there: the graphs are new but not recorded, and a later "
+                              "load writes them again", option="timeout") from None
+
+    def _store_replacements(self, replacements: list[ScannedFile]) -> None:
+        for item in replacements:
+            self._store_new(item)
+
+    def _drop_new(self, graphs: Sequence[str]) -> None:
+        for graph in graphs:
+            self.update(f"DROP SILENT GRAPH {graph_term(graph)} ;\n"
+                        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {graph_term(graph)} ?p ?o }} }}")
+
+    def _put(self, graph: str, quads: list[ox.Quad]) -> None:
+        """Replace ``graph`` with ``quads`` in one request where the server
+        allows it; after a timeout, find out whether the write landed."""
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
         target = graph_term(graph)
+        gsp = self.dialect.gsp_url()
+        try:
+            if gsp:
+                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+                url = f"{gsp}?{urllib.parse.urlencode({'graph': graph})}"
+                self.client.request("PUT", url, body, "application/n-triples")
+            elif len(triples) <= self.chunk:
+                block = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+                self.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{block}\n}} }}")
+            else:
+                self._put_through_staging(target, quads)
+        except RemoteError as error:
+            if not getattr(error, "timed_out", False):
+                raise
+            if self._landed(target, triples):
+                return  # the server finished after all: the graph is new
+            raise RemoteError(f"{error.message}; read back {self.timeout:g} s later, {graph} still holds its old "
+                              "content, so the load stops here (the server may yet finish the write; a later "
+                              "load puts it right)", option="timeout") from None
+
+    def _put_through_staging(self, target: ox.NamedNode, quads: list[ox.Quad]) -> None:
         staging = ox.NamedNode(f"{STAGING_GRAPHS}{uuid.uuid4()}")
         try:
-            for start in range(0, max(len(quads), 1), self.chunk):
+            for start in range(0, len(quads), self.chunk):
                 block = [ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads[start:start + self.chunk]]
                 self.update(f"INSERT DATA {{ GRAPH {staging} {{\n{serialize_block(block)}\n}} }}")
-            # one request: the target becomes the new graph at once, or stays as it was
-            self.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target} ;\n" + meta_update(graph, source, digest, self.project.root))
-        except StoreError:
-            try:
-                self.update(f"DROP SILENT GRAPH {staging}")
-            except StoreError:
-                pass
+            # One request: the target becomes the new graph at once, or stays as
+            # it was. Not MOVE: a MOVE from a graph that is gone (dropped after a
+            # MOVE that timed out, then landed late) clears its target, on
+            # Oxigraph and Virtuoso alike; this replaces the target only while
+            # the staging graph holds something.
+            self.update(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
+                        f"FILTER EXISTS {{ GRAPH {staging} {{ ?a ?b ?c }} }} }} ;\n"
+                        f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {staging} {{ ?s ?p ?o }} }} ;\n"
+                        f"DROP SILENT GRAPH {staging}")
+        except RemoteError as error:
+            if not getattr(error, "timed_out", False):
+                try:
+                    self.update(f"DROP SILENT GRAPH {staging}")
+                except RemoteError:
+                    pass  # the next load, or kgraph store repair, sweeps it
             raise
+
+    def _landed(self, target: ox.NamedNode, triples: list[ox.Triple]) -> bool:
+        """Whether ``target`` holds exactly ``triples`` now, waiting up to one more timeout for it."""
+        sample = triples[:: max(len(triples) // 8, 1)][:8]
+        probe = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in sample)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                rows = list(self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"))
+                count = int(rows[0]["n"].value) if rows else 0
+                present = not sample or bool(self._query(f"ASK {{ GRAPH {target} {{\n{probe}\n}} }}"))
+                if count == len(triples) and present:
+                    return True
+            except RemoteError:
+                pass
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(1.0, max(deadline - time.monotonic(), 0.05)))
+
+    # -- upkeep --------------------------------------------------------------------
+
+    def sweep(self, graphs: Sequence[str] | None = None) -> list[str]:
+        """Drop every staging graph an interrupted load left (among ``graphs``,
+        default: all the server holds); returns their names."""
+        left = [g for g in (self._all_named_graphs() if graphs is None else graphs) if g.startswith(STAGING_GRAPHS)]
+        for graph in left:
+            self.update(f"DROP SILENT GRAPH <{graph}>")
+        return left
+
+    def repair(self, *, break_lock: bool = False) -> StoreCheck:
+        """As :meth:`StoredGraphs.repair`, under the load lock (broken first
+        with ``break_lock``), so that a repair never drops the staging graph of
+        a load that is running."""
+        if break_lock:
+            self._break_lock()
+        lock = ServerLock(self, wait=self.lock_wait, expiry=float(os.environ.get("KGRAPH_LOCK_EXPIRY") or 600))
+        lock.acquire()
+        try:
+            found = super().repair()
+        finally:
+            try:
+                lock.release()
+            except RemoteError:
+                pass  # it expires on its own
+        found.locks = [held for held in found.locks if held[0] != lock.owner]  # not this repair's own claim
+        return found
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         term = graph_term(graph)
@@ -185,6 +293,12 @@ class RemoteBackend(StoredGraphs):
 
     def graph(self) -> ProjectGraph:
         return self._stored_graph(RemoteDataset(self))
+
+    def _lock_holders(self) -> list[tuple[str, str, str]]:
+        return ServerLock(self).holders()
+
+    def _break_lock(self) -> None:
+        ServerLock(self).break_lock()
 
 
 class RemoteDataset(Dataset):
@@ -203,5 +317,9 @@ class RemoteDataset(Dataset):
             yield from self.backend._graph_quads(graph)
 
     def __len__(self) -> int:
-        rows = list(self.backend.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        return int(rows[0]["n"].value)
+        """Triples in the data and ontology graphs (not the engine's own, nor kgraph's records)."""
+        rows = self.backend._query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        dialect = self.backend.dialect
+        return sum(int(r["n"].value) for r in rows if isinstance(r["g"], ox.NamedNode)
+                   and not dialect.is_system_graph(r["g"].value) and not r["g"].value.startswith(RESERVED_GRAPHS))
+
