@@ -171,12 +171,20 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: fl
 # -- resolving inputs -------------------------------------------------------------
 
 
-def _store(project):
+def _store(project, lock_wait: float | None = None):
     """The store chosen with --store (memory by default)."""
     from .stores.open import open_store
 
     ctx = click.get_current_context()
-    return open_store(ctx.meta.get("kgraph.store"), project, ctx.meta.get("kgraph.timeout"))
+    return open_store(ctx.meta.get("kgraph.store"), project, ctx.meta.get("kgraph.timeout"), lock_wait)
+
+
+def _persistent_store(project, lock_wait: float | None = None):
+    """The chosen store, which must be a folder or a server (for kgraph store ...)."""
+    store = _store(project, lock_wait)
+    if not store.persistent:
+        raise click.UsageError("kgraph store works on a persistent store: give --store FOLDER or URL")
+    return store
 
 
 def _graph(project, data_paths=()):
@@ -504,9 +512,7 @@ def load(project, paths: tuple[Path, ...], lock_wait: float | None) -> None:
     """
     from rich.progress import Progress
 
-    store = _store(project)
-    if lock_wait is not None and store.name == "remote":
-        store.lock_wait = lock_wait
+    store = _store(project, lock_wait)
     files = store.files(list(paths))
     with Progress(disable=not sys.stderr.isatty(), transient=True, console=_console(stderr=True)) as progress:
         task = progress.add_task(f"loading into {store.name}", total=len(files))
@@ -526,9 +532,7 @@ def store_check(project) -> None:
     """Report what a finished load would not leave: staging graphs of an
     interrupted load, a held load lock, graphs without records, records
     without graphs, files changed since they were loaded. Exit 1 if any."""
-    store = _store(project)
-    if not store.persistent:
-        raise click.UsageError("kgraph store works on a persistent store: give --store FOLDER or URL")
+    store = _persistent_store(project)
     found = store.check()
     for line in found.lines(project.root):
         click.echo(line)
@@ -546,16 +550,8 @@ def store_repair(project, break_lock: bool, lock_wait: float | None) -> None:
     are gone (and, with --break-lock, the load lock); report what is left.
     On a server the repair takes the load lock, so it never touches a
     running load's graphs."""
-    store = _store(project)
-    if lock_wait is not None and store.name == "remote":
-        store.lock_wait = lock_wait
-    if not store.persistent:
-        raise click.UsageError("kgraph store works on a persistent store: give --store FOLDER or URL")
-    before = store.check()
-    left = store.repair(break_lock=break_lock)
-    done = len(before.staging) - len(left.staging) + len(before.missing) - len(left.missing) \
-        + (len(before.locks) - len(left.locks))
-    click.echo(f"repaired {done} thing{'s' if done != 1 else ''}")
+    left = _persistent_store(project, lock_wait).repair(break_lock=break_lock)
+    click.echo(f"repaired {left.repaired} thing{'s' if left.repaired != 1 else ''}")
     for line in left.lines(project.root):
         click.echo(line)
     sys.exit(EXIT_VIOLATIONS if left else EXIT_OK)

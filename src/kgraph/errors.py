@@ -161,6 +161,11 @@ class StoreError(KGraphError):
 class RemoteError(StoreError):
     """A SPARQL server refused a request, failed, or did not answer in time."""
 
+    #: True when the server did not answer within the timeout (it may still do the work).
+    timed_out: bool = False
+    #: The HTTP status of an error answer, if there was one.
+    status: int | None = None
+
 
 class LimitError(KGraphError):
     """Work was stopped, or refused before it started, by a limit."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import GraphConflictError, InputError, StoreError
-from ..namespaces import META, META_GRAPH, RESERVED_GRAPHS
+from ..namespaces import META, META_GRAPH, RESERVED_GRAPHS, STAGING_GRAPHS
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, SourceFile, graph_term
 from ..rdf.parse import ScannedFile, collect_files, graph_name_for, parse_file
@@ -46,6 +46,8 @@ class StoreCheck:
     unrecorded: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     stale: "Staleness | None" = None
+    #: After :meth:`StoredGraphs.repair`: how many things it put right.
+    repaired: int = 0
 
     def __bool__(self) -> bool:
         """True when something is wrong."""
@@ -276,10 +278,6 @@ class StoredGraphs(Backend):
     def _select(self, query: str):
         raise NotImplementedError
 
-    def reserved_graphs(self) -> list[str]:
-        """kgraph's own graphs in the store (records, staging, lock)."""
-        return [g for g in self._named_graphs() if g.startswith(RESERVED_GRAPHS)]
-
     def _lock_holders(self) -> list[tuple[str, str, str]]:
         return []
 
@@ -287,8 +285,6 @@ class StoredGraphs(Backend):
         """Everything that is not as a finished load leaves it: staging graphs
         of an interrupted load, a held lock, graphs without records, records
         without graphs, and files changed since they were loaded."""
-        from ..namespaces import STAGING_GRAPHS
-
         graphs = set(self._named_graphs())
         recorded = self._meta()
         ontology = self._ontology_graphs()
@@ -307,18 +303,20 @@ class StoredGraphs(Backend):
         load: drop staging graphs and records of graphs that are gone, and
         (``break_lock``) a load lock. Graphs without records are left (they may
         be someone's data); files that changed need ``load``. Returns what is
-        left to do."""
+        left to do, with the number of things put right in ``repaired``."""
         found = self.check()
         for graph in found.staging:
             self.update(f"DROP SILENT GRAPH <{graph}>")
         for graph in found.missing:
             self.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{graph}> ?p ?o }} }}")
-        if break_lock:
-            self._break_lock()
-        return self.check()
+        broken = self._break_lock() if break_lock else 0
+        left = self.check()
+        left.repaired = len(found.staging) + len(found.missing) + broken
+        return left
 
-    def _break_lock(self) -> None:
-        pass
+    def _break_lock(self) -> int:
+        """Remove the load lock; how many live claims it held."""
+        return 0
 
     def stale(self, paths: Sequence[str | Path] | None = None) -> "Staleness":
         """How the store differs from the files a :meth:`load` of ``paths``

@@ -131,11 +131,11 @@ class ServerLock:
     def _drop_mine(self) -> None:
         self._drop(self.node)
 
-    def _live_others(self) -> tuple[bool, list[Claim]]:
-        """Whether my claim is there and unexpired, and the other unexpired claims;
-        expired claims of others are removed on the way."""
+    def _live_others(self) -> tuple[bool | None, list[Claim]]:
+        """Whether my claim is unexpired (None: it is not there), and the other
+        unexpired claims; expired claims of others are removed on the way."""
         now = dt.datetime.now(dt.timezone.utc)
-        mine, others = False, []
+        mine, others = None, []
         for claim in self.claims():
             if claim.node == self.node:
                 mine = claim.live(now)
@@ -178,9 +178,8 @@ class ServerLock:
         or stop if the lock is no longer this writer's."""
         if not self.held:
             return
-        mine_there = any(c.node == self.node for c in self.claims())
         live_mine, others = self._live_others()
-        if not mine_there or (not live_mine and others):
+        if live_mine is None or (not live_mine and others):
             self.held = False
             raise StoreError("this load lost the store's load lock (" + (
                 f"{others[0].owner} holds it now" if others else "it was broken") + "): it stops here; "

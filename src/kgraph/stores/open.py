@@ -10,10 +10,12 @@ from .base import Backend
 __all__ = ["open_store"]
 
 
-def open_store(spec: str | None = None, project: Project | None = None, timeout: float | None = None) -> Backend:
+def open_store(spec: str | None = None, project: Project | None = None, timeout: float | None = None,
+               lock_wait: float | None = None) -> Backend:
     """The store named by ``spec``: ``None`` or ``"memory"`` (read the files
     on each run; the default, also from ``$KGRAPH_STORE``), a folder (an
-    on-disk pyoxigraph store), or an ``http(s)://`` SPARQL query URL.
+    on-disk pyoxigraph store), or an ``http(s)://`` SPARQL query URL
+    (``timeout`` and ``lock_wait``, in seconds, apply to a server only).
 
     Examples
     --------
@@ -32,7 +34,7 @@ def open_store(spec: str | None = None, project: Project | None = None, timeout:
     if spec.startswith(("http://", "https://")):  # user:password@ in the URL is taken out of it
         from .remote import RemoteBackend
 
-        return RemoteBackend(project, spec, timeout=timeout)
+        return RemoteBackend(project, spec, timeout=timeout, lock_wait=lock_wait)
     from .disk import DiskBackend
 
     return DiskBackend(project, spec)

@@ -24,11 +24,12 @@ and Virtuoso by default).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -134,22 +135,29 @@ class RemoteBackend(StoredGraphs):
     def load(self, paths: Sequence[str | Path] | None = None,
              progress: Callable[[Path], None] | None = None) -> LoadReport:
         """As :meth:`Backend.load`, under the server's load lock (see the module's description)."""
-        self.lock = ServerLock(self, wait=self.lock_wait,
-                               expiry=float(os.environ.get("KGRAPH_LOCK_EXPIRY") or 600))
-        self.lock.acquire()
         try:
-            graphs = self._all_named_graphs()  # one listing for both (it scans every quad on Virtuoso)
-            self.sweep(graphs)
-            self._graphs_on_server = {g for g in graphs if not g.startswith(STAGING_GRAPHS)
-                                      and not self.dialect.is_system_graph(g)}
-            return super().load(paths, progress)
+            with self._locked() as self.lock:
+                graphs = self._all_named_graphs()  # one listing for both (it scans every quad on Virtuoso)
+                self.sweep(graphs)
+                self._graphs_on_server = {g for g in graphs if not g.startswith(STAGING_GRAPHS)
+                                          and not self.dialect.is_system_graph(g)}
+                return super().load(paths, progress)
         finally:
             self._graphs_on_server = None
+            self.lock = None
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[ServerLock]:
+        """The server's load lock, held for the block (see :mod:`.lock`)."""
+        lock = ServerLock(self, wait=self.lock_wait, expiry=float(os.environ.get("KGRAPH_LOCK_EXPIRY") or 600))
+        lock.acquire()
+        try:
+            yield lock
+        finally:
             try:
-                self.lock.release()
+                lock.release()
             except RemoteError:
                 pass  # the lock expires on its own
-            self.lock = None
 
     def _holds_any(self, graphs: Sequence[str], meta) -> bool:
         on_server = self._graphs_on_server or set()
@@ -168,17 +176,14 @@ class RemoteBackend(StoredGraphs):
         try:
             self.update(" ;\n".join(meta_update(g, item.path, item.sha256, self.project.root) for g in graphs))
         except RemoteError as error:
-            if not getattr(error, "timed_out", False):
+            if not error.timed_out:
                 raise
-            deadline = time.monotonic() + self.timeout
-            while time.monotonic() < deadline:
-                try:
-                    recorded = self._meta()
-                except RemoteError:
-                    recorded = {}
-                if all(recorded.get(g, (None, None))[1] == item.sha256 for g in graphs):
-                    return  # the server wrote them after all
-                time.sleep(0.2)
+            def recorded() -> bool:
+                meta = self._meta()
+                return all(meta.get(g, (None, None))[1] == item.sha256 for g in graphs)
+
+            if self._poll(recorded):
+                return  # the server wrote them after all
             raise RemoteError(f"{error.message}; read back {self.timeout:g} s later, the records of "
                               f"{item.path.name} are not there: the graphs are new but not recorded, and a later "
                               "load writes them again", option="timeout") from None
@@ -209,7 +214,7 @@ class RemoteBackend(StoredGraphs):
             else:
                 self._put_through_staging(target, quads)
         except RemoteError as error:
-            if not getattr(error, "timed_out", False):
+            if not error.timed_out:
                 raise
             if self._landed(target, triples):
                 return  # the server finished after all: the graph is new
@@ -233,7 +238,7 @@ class RemoteBackend(StoredGraphs):
                         f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {staging} {{ ?s ?p ?o }} }} ;\n"
                         f"DROP SILENT GRAPH {staging}")
         except RemoteError as error:
-            if not getattr(error, "timed_out", False):
+            if not error.timed_out:
                 try:
                     self.update(f"DROP SILENT GRAPH {staging}")
                 except RemoteError:
@@ -241,22 +246,30 @@ class RemoteBackend(StoredGraphs):
             raise
 
     def _landed(self, target: ox.NamedNode, triples: list[ox.Triple]) -> bool:
-        """Whether ``target`` holds exactly ``triples`` now, waiting up to one more timeout for it."""
+        """Whether ``target`` holds exactly ``triples``, waiting up to one more timeout for it."""
         sample = triples[:: max(len(triples) // 8, 1)][:8]
         probe = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in sample)
+
+        def holds() -> bool:
+            rows = list(self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"))
+            count = int(rows[0]["n"].value) if rows else 0
+            return count == len(triples) and (not sample or bool(self._query(f"ASK {{ GRAPH {target} {{\n{probe}\n}} }}")))
+
+        return self._poll(holds)
+
+    def _poll(self, done: Callable[[], bool]) -> bool:
+        """Ask ``done`` (a read-back) until it says yes, for up to one more
+        timeout; a failing read-back counts as no."""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                rows = list(self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"))
-                count = int(rows[0]["n"].value) if rows else 0
-                present = not sample or bool(self._query(f"ASK {{ GRAPH {target} {{\n{probe}\n}} }}"))
-                if count == len(triples) and present:
+                if done():
                     return True
             except RemoteError:
                 pass
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(min(1.0, max(deadline - time.monotonic(), 0.05)))
+            time.sleep(min(0.5, max(deadline - time.monotonic(), 0.05)))
 
     # -- upkeep --------------------------------------------------------------------
 
@@ -272,18 +285,11 @@ class RemoteBackend(StoredGraphs):
         """As :meth:`StoredGraphs.repair`, under the load lock (broken first
         with ``break_lock``), so that a repair never drops the staging graph of
         a load that is running."""
-        if break_lock:
-            self._break_lock()
-        lock = ServerLock(self, wait=self.lock_wait, expiry=float(os.environ.get("KGRAPH_LOCK_EXPIRY") or 600))
-        lock.acquire()
-        try:
+        broken = self._break_lock() if break_lock else 0
+        with self._locked() as lock:
             found = super().repair()
-        finally:
-            try:
-                lock.release()
-            except RemoteError:
-                pass  # it expires on its own
         found.locks = [held for held in found.locks if held[0] != lock.owner]  # not this repair's own claim
+        found.repaired += broken
         return found
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
@@ -297,8 +303,8 @@ class RemoteBackend(StoredGraphs):
     def _lock_holders(self) -> list[tuple[str, str, str]]:
         return ServerLock(self).holders()
 
-    def _break_lock(self) -> None:
-        ServerLock(self).break_lock()
+    def _break_lock(self) -> int:
+        return len(ServerLock(self).break_lock())
 
 
 class RemoteDataset(Dataset):
