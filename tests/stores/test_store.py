@@ -489,3 +489,59 @@ def test_a_blank_node_graph_is_refused_by_a_store(project, tmp_path):
     with pytest.raises(InputError, match="blank node"):
         backend.load([path])
     backend.close()
+
+
+class _DeadlockingVirtuoso(http.server.BaseHTTPRequestHandler):
+    """Answers as Virtuoso does; the first ``deadlocks`` updates are rolled back
+    as deadlock victims (HTTP 500, SQLSTATE 40001), or fail otherwise when
+    ``other_error`` is set. ``updates`` counts the updates received."""
+
+    deadlocks = 1
+    other_error = False
+    updates = 0
+
+    def version_string(self) -> str:
+        return "Virtuoso/07.20.3240 (Linux) x86_64-pc-linux-gnu"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if body.startswith(b"update="):
+            type(self).updates += 1
+            if type(self).updates <= type(self).deadlocks:
+                text = (b"Virtuoso 42000 Error SQ200: no such table" if self.other_error else
+                        b"Virtuoso 40001 Error SR172: Transaction deadlocked")
+                self.send_response(500)
+                self.send_header("Content-Length", str(len(text)))
+                self.end_headers()
+                self.wfile.write(text)
+                return
+        answer = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+@pytest.mark.parametrize("other_error", [False, True])
+def test_an_update_rolled_back_by_a_deadlock_is_sent_again(project, other_error):
+    """Virtuoso undoes an update it picks as a deadlock victim: kgraph sends it
+    again; any other error is not retried."""
+    handler = type("Handler", (_DeadlockingVirtuoso,), {"deadlocks": 2, "other_error": other_error, "updates": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        backend = RemoteBackend(project, f"http://127.0.0.1:{server.server_address[1]}/sparql")
+        if other_error:
+            with pytest.raises(StoreError, match="no such table"):
+                backend.update("INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }")
+            assert handler.updates == 1
+        else:
+            backend.update("INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }")
+            assert backend.dialect.name == "virtuoso" and handler.updates == 3
+    finally:
+        server.shutdown()
+        server.server_close()

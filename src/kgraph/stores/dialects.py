@@ -69,6 +69,11 @@ class Dialect:
         """JSON results as SPARQL 1.1 writes them."""
         return data
 
+    def rolled_back(self, message: str) -> bool:
+        """Whether an error answer says the engine rolled the request back
+        whole to break a deadlock with another writer (safe to send again)."""
+        return False
+
 
 class Oxigraph(Dialect):
     name = "oxigraph"
@@ -94,6 +99,11 @@ class Virtuoso(Dialect):
     def gsp_url(self) -> str | None:
         given = _given_gsp()
         return given if given is not None else _sibling(self.query_url, "sparql-graph-crud")
+
+    def rolled_back(self, message: str) -> bool:
+        # SQLSTATE 40001, "Transaction deadlocked": Virtuoso picked this
+        # update as the victim of a deadlock and undid all of it
+        return "40001" in message and "deadlock" in message.lower()
 
     def is_system_graph(self, graph: str) -> bool:
         base = _origin(self.query_url)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import time
 import urllib.parse
 import uuid
@@ -114,11 +115,21 @@ class RemoteBackend(StoredGraphs):
             raise RemoteError(f"{self.query_url}: malformed results: {exc}") from None
 
     def update(self, text: str) -> None:
+        """Send one update. One that the engine rolled back whole to break a
+        deadlock with another writer is sent again (a few times, after a
+        random pause), since none of it was applied."""
         if self.dialect.update_as_form:
-            self.client.request("POST", self.update_url, urllib.parse.urlencode({"update": text}).encode(),
-                                "application/x-www-form-urlencoded")
+            body, kind = urllib.parse.urlencode({"update": text}).encode(), "application/x-www-form-urlencoded"
         else:
-            self.client.request("POST", self.update_url, text.encode("utf-8"), "application/sparql-update")
+            body, kind = text.encode("utf-8"), "application/sparql-update"
+        for attempt in range(5):
+            try:
+                self.client.request("POST", self.update_url, body, kind)
+                return
+            except RemoteError as error:
+                if attempt == 4 or not self.dialect.rolled_back(error.message):
+                    raise
+                time.sleep(0.05 + random.random() * 0.2 * (attempt + 1))
 
     def _select(self, query: str):
         return self.query(query)
