@@ -45,10 +45,21 @@ class ProjectionContext:
         for row in self.rows("posts"):
             if row["person"] in self.actors:
                 self.actors[row["person"]].posts.add(row["postLabel"])
+        # The direct subclass pairs, closed here: every engine answers this,
+        # while an unbounded ``rdfs:subClassOf+`` is refused by some (Virtuoso
+        # wants a bound start for a transitive path).
+        direct: dict[str, set[str]] = defaultdict(set)
+        for row in graph.query(f"SELECT ?c ?s WHERE {{ ?c <{RDFS}subClassOf> ?s }}"):
+            direct[row["c"].value].add(row["s"].value)
         self._superclasses: dict[str, set[str]] = defaultdict(set)
-        query = f"SELECT ?c ?s WHERE {{ ?c <{RDFS}subClassOf>+ ?s }}"
-        for row in graph.query(query):
-            self._superclasses[row["c"].value].add(row["s"].value)
+        for cls in direct:
+            seen, todo = set(), list(direct[cls])
+            while todo:
+                parent = todo.pop()
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.extend(direct.get(parent, ()))
+            self._superclasses[cls] = seen
 
     def rows(self, name: str) -> list[dict[str, str | None]]:
         """The rows of ``queries/networks/NAME.rq`` with terms as plain strings."""

@@ -1,5 +1,5 @@
-"""Lexical helpers for SPARQL query text: where the WHERE group opens, so
-that parameters can be bound there. (Whether a query calls ``SERVICE`` is
+"""Lexical helpers for SPARQL query text: the query's form, and where the
+WHERE group opens, so that parameters can be bound there. (Whether a query calls ``SERVICE`` is
 decided from the parsed query, in :mod:`kgraph.sparql.guard`.)
 
 This is not a SPARQL parser (the engines parse); it only walks the text
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["tokens", "where_group_offset", "values_block"]
+__all__ = ["tokens", "query_form", "where_group_offset", "values_block"]
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _STRINGS = (
@@ -65,6 +65,21 @@ def tokens(text: str) -> Iterator[tuple[int, str]]:
             continue
         yield i, c
         i += 1
+
+
+def query_form(text: str) -> str | None:
+    """The query's form (``SELECT``, ``CONSTRUCT``, ``ASK``, ``DESCRIBE``),
+    read from its tokens (never from inside a string, an IRI or a comment),
+    or None when it has none.
+
+    >>> query_form('PREFIX ex: <http://e.example/select> # ASK\\nCONSTRUCT { ?s ?p "SELECT" } WHERE { ?s ?p ?o }')
+    'CONSTRUCT'
+    """
+    for _, token in tokens(text):
+        upper = token.upper()
+        if upper in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}:
+            return upper
+    return None
 
 
 def where_group_offset(text: str) -> int:

@@ -40,6 +40,7 @@ from ..namespaces import META_GRAPH, RESERVED_GRAPHS, STAGING_GRAPHS
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, graph_term
 from ..rdf.parse import ScannedFile
+from ..sparql.text import query_form
 from .base import LoadReport, StoreCheck, StoredGraphs, meta_update, serialize_block
 from .dialects import Dialect, dialect_for
 from .http import Client, without_userinfo
@@ -47,7 +48,8 @@ from .lock import ServerLock
 
 __all__ = ["RemoteBackend", "RemoteDataset"]
 
-_RESULTS = "application/sparql-results+json, application/n-triples;q=0.9"
+_RESULTS = "application/sparql-results+json"
+_TRIPLES = "application/n-triples"
 
 
 class RemoteBackend(StoredGraphs):
@@ -103,8 +105,11 @@ class RemoteBackend(StoredGraphs):
         return self._query(self.dialect.prepare_query(text))
 
     def _query(self, text: str):
+        # triples are asked for as N-Triples: given a choice, some engines
+        # (Virtuoso) answer a CONSTRUCT with a table of ?s ?p ?o
+        accept = _TRIPLES if query_form(text) in ("CONSTRUCT", "DESCRIBE") else _RESULTS
         answer = self.client.request("POST", self.query_url, urllib.parse.urlencode({"query": text}).encode(),
-                                     "application/x-www-form-urlencoded", _RESULTS)
+                                     "application/x-www-form-urlencoded", accept)
         data = answer.body
         try:
             if data.lstrip().startswith(b"{"):
