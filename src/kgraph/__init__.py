@@ -52,6 +52,11 @@ _EXPORTS = {
     "METRICS": "networks.analysis",
     "export": "networks.export",
     "plot": "networks.plot",
+    # identity
+    "find_actors": "identity.registry",
+    "name_index": "identity.registry",
+    "NameIndex": "identity.resolver",
+    "Candidate": "identity.resolver",
     # RDF and stores
     "load": "rdf.load",
     "Dataset": "rdf.dataset",

@@ -557,6 +557,46 @@ def store_repair(project, break_lock: bool, lock_wait: float | None) -> None:
     sys.exit(EXIT_VIOLATIONS if left else EXIT_OK)
 
 
+# -- actors ------------------------------------------------------------------------
+
+
+@cli.group()
+def actors() -> None:
+    """Find actors and places by any of their names."""
+
+
+@actors.command("find")
+@click.argument("name")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["person", "polity", "organization", "group", "place", "actor"]),
+              help="Only things of this kind (repeatable).")
+@click.option("--language", metavar="TAG", help="The name's language and script, e.g. ru-Cyrl, hy-Armn, az-Latn.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(min=1), help="At most this many candidates.")
+@click.option("--min-score", default=0.8, show_default=True, type=click.FloatRange(0, 1),
+              help="Leave out candidates scoring less.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to search (default: data/).")
+@click.pass_obj
+def actors_find(project, name: str, kinds, language, limit: int, min_score: float, fmt: str, data_paths) -> None:
+    """The actors and places NAME may mean, best first, with a score and the
+    reason each matched: the same name, the same name in another script or
+    romanisation, a spelling variant, part of the name, or a close spelling.
+    Exit 1 if nothing matches."""
+    from .identity.registry import find_actors
+
+    found = find_actors(name, _graph(project, data_paths), kinds=kinds or None, language=language, limit=limit,
+                        min_score=min_score)
+    if fmt == "json":
+        _json([c.to_dict() for c in found])
+    elif found:
+        from .render.tables import candidate_table
+
+        _show(candidate_table(found))
+    else:
+        click.echo(f"no actor or place matches {name!r}", err=True)
+    sys.exit(EXIT_OK if found else EXIT_VIOLATIONS)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "BASE", "KG", "KGSH", "KGFN", "GRAPH", "META", "META_GRAPH", "STAGING_GRAPHS", "RESERVED_GRAPHS",
-    "RDF", "RDFS", "OWL", "XSD", "SH", "SKOS", "PROV", "ORG", "DCTERMS", "FOAF", "SCHEMA", "TIME", "OA",
+    "RDF", "RDFS", "OWL", "XSD", "SH", "SKOS", "PROV", "ORG", "DCTERMS", "FOAF", "SCHEMA", "TIME", "OA", "SKOSXL", "WIKIDATA",
     "RDF_TYPE", "XSD_STRING", "XSD_DATE", "RDF_LANGSTRING", "LABELS",
     "PREFIXES", "compact", "sparql_prefixes",
 ]
@@ -47,6 +47,9 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SCHEMA = "https://schema.org/"
 TIME = "http://www.w3.org/2006/time#"
 OA = "http://www.w3.org/ns/oa#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
+#: Where Wikidata's items live (linked to, never fetched).
+WIKIDATA = "http://www.wikidata.org/entity/"
 
 RDF_TYPE = RDF + "type"
 RDF_LANGSTRING = RDF + "langString"
@@ -72,6 +75,7 @@ PREFIXES: dict[str, str] = {
     "tenure": BASE + "tenure/",
     "excerpt": BASE + "excerpt/",
     "src": BASE + "source/",
+    "judgement": BASE + "judgement/",
     "graph": GRAPH,
     "rdf": RDF,
     "rdfs": RDFS,
@@ -86,6 +90,8 @@ PREFIXES: dict[str, str] = {
     "schema": SCHEMA,
     "time": TIME,
     "oa": OA,
+    "skosxl": SKOSXL,
+    "wd": WIKIDATA,
 }
 
 

@@ -214,5 +214,8 @@ def test_every_turtle_example_parses_as_shown():
         except SyntaxError as error:
             raise AssertionError(f"{page.relative_to(ROOT)}:{line}: the example does not parse: {error}") from None
         if page.name == "ontology.md":
-            missing = [t for t in triples if t not in data]
+            # a blank node of the example stands for some blank node of the data
+            loose = {tuple(None if isinstance(t, ox.BlankNode) else t for t in triple) for triple in data}
+            missing = [t for t in triples if t not in data
+                       and tuple(None if isinstance(x, ox.BlankNode) else x for x in t) not in loose]
             assert not missing, f"{page.relative_to(ROOT)}:{line}: not in the data: {missing[:2]}"

@@ -106,6 +106,14 @@ CASES: dict[str, tuple[str, str]] = {
     "IssueDefinition": ('issue:road skos:definition "Passage along the road." .', ""),
     "IssueBroader": ("", "issue:road skos:broader actor:north ."),
     "StanceTypePolarity": ("", "kg:Assert kg:polarity 2 ."),
+    "WikidataLink": ("", "actor:speaker skos:exactMatch <https://www.wikidata.org/wiki/Q2> ."),
+    "NameLiteralForm": ('x:envoy-russian skosxl:literalForm "Энн Энвой"@ru-cyrl .', ""),
+    "NameKindValue": ("", "x:envoy-russian kg:nameKind kg:Exonym ."),
+    "NameUsedBy": ("", "x:envoy-russian kg:usedBy place:town ."),
+    "JudgementPair": ("", "judgement:envoy-speaker kg:judged actor:north ."),
+    "JudgementVerdict": ("judgement:envoy-speaker kg:verdict kg:DifferentThings .", ""),
+    "JudgementCreator": ('judgement:envoy-speaker dcterms:creator "a test" .', ""),
+    "JudgementDate": ('judgement:envoy-speaker dcterms:date "2026-12-02"^^xsd:date .', 'judgement:envoy-speaker dcterms:date "2 December" .'),
 }
 
 # check name -> (delete, insert): the SPARQL checks in queries/checks/.
@@ -115,7 +123,6 @@ CHECK_CASES: dict[str, tuple[str, str]] = {
     "dangling-reference": ("", "claim:next-in-town kg:relatedActor actor:nobody ."),
     "quote-not-in-source": ('stmt:welcome kg:quote "We welcome it." .', 'stmt:welcome kg:quote "We welcome it!" .'),
     "source-text-changed": ('src:article kg:textFile "data/sources/article.txt" .', 'src:article kg:textFile "data/sources/other.txt" .'),
-    "duplicate-actor": ("", 'actor:north2 a kg:State ; rdfs:label "north" .'),
     "claim-stated-as-fact": ("", "event:meeting kg:topic issue:road ."),
     "date-outside-time-frame": ('event:meeting kg:date "2023-03-01"^^xsd:date .', 'event:meeting kg:date "2033-03-01"^^xsd:date .'),
     "foreign-iri": ("", "event:meeting kg:place <file:///home/me/data/place/town> ."),

@@ -181,6 +181,11 @@ def ontology_markdown(project: Project | None = None) -> str:
     for check in read_queries(project.checks_dir):
         severity = check.header.get("severity", "violation")
         out.append(f"| `{check.name}` | {severity} | {check.description or check.title} |")
+    from ..identity.review import IDENTITY_CHECKS
+
+    out += ["", "## Identity checks (`kgraph.identity.review`)", "", "| check | severity | what it finds |", "|---|---|---|"]
+    for name, (severity, description) in IDENTITY_CHECKS.items():
+        out.append(f"| `{name}` | {severity} | {description} |")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -195,9 +200,19 @@ def _example(dataset, cls: str, data_graphs: set[str]) -> str | None:
                 thing = quad.subject
     if thing is None:
         return None
+    def in_data(quad) -> bool:
+        return (quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None) in data_graphs
+
+    def shown(term) -> str:
+        """A term; a blank node as its description in brackets (its label is not stable)."""
+        if not isinstance(term, ox.BlankNode):
+            return _term(term)
+        inner = sorted(((q.predicate.value, shown(q.object)) for q in store.quads_for_pattern(term, None, None)
+                        if in_data(q)), key=lambda t: (t[0] != RDF_TYPE, t[0], t[1]))
+        return "[ " + " ; ".join(f"{'a' if p == RDF_TYPE else _turtle_name(p)} {o}" for p, o in inner) + " ]"
+
     triples = sorted(
-        {(q.predicate.value, _term(q.object)) for q in store.quads_for_pattern(thing, None, None)
-         if (q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None) in data_graphs},
+        {(q.predicate.value, shown(q.object)) for q in store.quads_for_pattern(thing, None, None) if in_data(q)},
         key=lambda t: (t[0] != RDF_TYPE, t[0], t[1]),
     )
     lines = [_turtle_name(thing.value)]

@@ -19,7 +19,7 @@ from rich.text import Text
 from ..namespaces import compact
 from .terms import short_term
 
-__all__ = ["query_table", "query_list", "network_list", "stats_tables", "analysis_tables", "analysis_csv"]
+__all__ = ["candidate_table", "query_table", "query_list", "network_list", "stats_tables", "analysis_tables", "analysis_csv"]
 
 
 def query_table(result) -> Table | Text:
@@ -150,3 +150,13 @@ def _relative(path: Path, relative_to: Path | None) -> str:
         return str(path.resolve().relative_to(relative_to.resolve()))
     except ValueError:
         return str(path)
+
+
+def candidate_table(candidates) -> Table:
+    """Candidates for a typed name (:meth:`kgraph.identity.NameIndex.find`)."""
+    table = Table(show_lines=False)
+    for title in ("score", "actor", "label", "kind", "matched name", "why"):
+        table.add_column(title, overflow="fold")
+    for c in candidates:
+        table.add_row(f"{c.score:.2f}", compact(c.iri), c.label, c.kind, c.matched, c.reason)
+    return table

@@ -211,7 +211,7 @@ def load_changes(project: Project, ref: str, changes: ChangeSet | None = None,
         seen.add(node)
         for parsed, quad in by_subject.get(node, ()):
             picked.setdefault(parsed.path, []).append(quad)
-            if isinstance(quad.object, ox.NamedNode):
+            if isinstance(quad.object, (ox.NamedNode, ox.BlankNode)):  # a blank node's triples are part of it
                 wanted.append(quad.object)
     for parsed in registry:
         if parsed.path in picked:

@@ -205,13 +205,16 @@ def check(
     shapes_path = Path(shapes) if shapes is not None else project.shapes_file
     shapes_quads = parse_file(shapes_path, data_dir=project.root).quads
     _refuse_services_in_shapes(shapes_quads, shapes_path)
+    from ..identity.review import IDENTITY_CHECKS
+
     checks = list(checks) if checks is not None else read_queries(project.checks_dir)
-    report = ValidationReport(files=[f.path for f in graph.data_files], strict=strict, checks=len(checks))
+    report = ValidationReport(files=[f.path for f in graph.data_files], strict=strict,
+                              checks=len(checks) + len(IDENTITY_CHECKS))
     report.triples = graph.data_triples
     # The SPARQL checks run in a second thread while the shapes are checked:
     # both engines release the GIL.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-checks") as pool:
-        checked = pool.submit(run_checks, graph, checks, project.root)
+        checked = pool.submit(_checks, graph, checks, project.root)
         try:
             outcome = run_shacl(graph, shapes_quads, engine)
         except BaseException:
@@ -231,6 +234,13 @@ def check(
         key=lambda v: (str(v.file or "~"), v.line or 0, SEVERITIES.index(v.severity), v.message),
     )
     return report
+
+
+def _checks(graph: ProjectGraph, checks: Sequence[SavedQuery], root: Path) -> list[Violation]:
+    """The SPARQL checks, then the identity checks (names of actors and places)."""
+    from ..identity.review import identity_checks
+
+    return run_checks(graph, checks, root) + identity_checks(graph)
 
 
 def _one_per_dangling_reference(results: list[Violation]) -> list[Violation]:
