@@ -9,7 +9,7 @@ here, never as string literals of its own.
 from __future__ import annotations
 
 __all__ = [
-    "BASE", "KG", "KGSH", "KGFN", "GRAPH", "META", "META_GRAPH", "STAGING_GRAPHS", "RESERVED_GRAPHS",
+    "BASE", "KG", "KGSH", "KGFN", "GRAPH", "META", "META_GRAPH", "STAGING_GRAPHS", "RESERVED_GRAPHS", "SKOLEM",
     "RDF", "RDFS", "OWL", "XSD", "SH", "SKOS", "PROV", "ORG", "DCTERMS", "FOAF", "SCHEMA", "TIME", "OA", "SKOSXL", "WIKIDATA",
     "RDF_TYPE", "XSD_STRING", "XSD_DATE", "RDF_LANGSTRING", "LABELS",
     "PREFIXES", "compact", "sparql_prefixes",
@@ -33,6 +33,8 @@ META_GRAPH = GRAPH + "kgraph-meta"
 STAGING_GRAPHS = GRAPH + "kgraph-staging/"
 #: Every graph whose name starts so is kgraph's own; data may never fill one.
 RESERVED_GRAPHS = GRAPH + "kgraph-"
+#: Where a remote store's skolem IRIs for blank nodes live (RDF 1.1 Concepts, 3.5).
+SKOLEM = BASE + ".well-known/genid/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -36,7 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import RemoteError, StoreError
-from ..namespaces import META_GRAPH, RESERVED_GRAPHS, STAGING_GRAPHS
+from ..namespaces import META_GRAPH, RESERVED_GRAPHS, SKOLEM, STAGING_GRAPHS
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, graph_term
 from ..rdf.parse import ScannedFile
@@ -180,7 +180,7 @@ class RemoteBackend(StoredGraphs):
         return any(g in meta or g in on_server for g in graphs)
 
     def _store_new(self, item: ScannedFile) -> None:
-        groups = item.quads_by_graph()
+        groups = skolemized(item.quads_by_graph(), item.sha256)
         for graph, quads in groups.items():
             self._put(graph, quads)
         self._record(item, list(groups))
@@ -311,7 +311,8 @@ class RemoteBackend(StoredGraphs):
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         term = graph_term(graph)
         triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}")
-        return [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
+        # a skolem IRI read back is the blank node the file had (see skolemized)
+        return [ox.Quad(_unskolemized(t.subject), t.predicate, _unskolemized(t.object), term) for t in triples]
 
     def graph(self) -> ProjectGraph:
         return self._stored_graph(RemoteDataset(self))
@@ -345,3 +346,33 @@ class RemoteDataset(Dataset):
         return sum(int(r["n"].value) for r in rows if isinstance(r["g"], ox.NamedNode)
                    and not dialect.is_system_graph(r["g"].value) and not r["g"].value.startswith(RESERVED_GRAPHS))
 
+
+def skolemized(groups: dict[str, list[ox.Quad]], digest: str) -> dict[str, list[ox.Quad]]:
+    """``groups`` (one file's quads by graph) with every blank node replaced
+    by a skolem IRI (RDF 1.1, section 3.5) named after the file's digest and
+    the order in which the node first appears.
+
+    A blank node cannot cross requests: a graph staged in several updates
+    would split it in two, Virtuoso refuses one in ``INSERT DATA``, and a
+    read-back cannot name it. The same file always gets the same IRIs.
+    """
+    names: dict[str, ox.NamedNode] = {}
+
+    def term(node):
+        if isinstance(node, ox.BlankNode):
+            if node.value not in names:
+                names[node.value] = ox.NamedNode(f"{SKOLEM}{digest[:16]}-{len(names) + 1}")
+            return names[node.value]
+        return node
+
+    return {graph: [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
+                    if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) else q
+                    for q in quads]
+            for graph, quads in groups.items()}
+
+
+def _unskolemized(term):
+    """The blank node a skolem IRI of :func:`skolemized` stands for; any other term as it is."""
+    if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM):
+        return ox.BlankNode("sk" + term.value[len(SKOLEM):].replace("-", "n"))
+    return term
