@@ -57,6 +57,7 @@ _EXPORTS = {
     "name_index": "identity.registry",
     "NameIndex": "identity.resolver",
     "Candidate": "identity.resolver",
+    "merge_actors": "identity.merge",
     # RDF and stores
     "load": "rdf.load",
     "Dataset": "rdf.dataset",
@@ -75,6 +76,7 @@ _EXPORTS = {
     "ParameterError": "errors",
     "NetworkError": "errors",
     "ScaffoldError": "errors",
+    "MergeError": "errors",
     "OutputError": "errors",
     "ExportError": "errors",
     "StoreError": "errors",
@@ -97,7 +99,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .authoring.scaffold import new_article
     from .errors import (
         EmptyInputError, EncodingError, ExportError, GraphConflictError, InputError, KGraphError, LimitError,
-        MemoryLimitError, NetworkError, OutputError, ParameterError, QueryError, RDFSyntaxError, RemoteError,
+        MemoryLimitError, MergeError, NetworkError, OutputError, ParameterError, QueryError, RDFSyntaxError,
+        RemoteError,
         ScaffoldError, StoreError, TimeLimitError,
     )
     from .networks.analysis import METRICS, Analysis, analyze

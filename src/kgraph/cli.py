@@ -597,6 +597,88 @@ def actors_find(project, name: str, kinds, language, limit: int, min_score: floa
     sys.exit(EXIT_OK if found else EXIT_VIOLATIONS)
 
 
+@actors.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@click.option("--dry-run", is_flag=True, help="Show what would change (a unified diff) and write nothing.")
+@click.pass_obj
+def actors_merge(project, keep: str, other: str, dry_run: bool) -> None:
+    """Merge OTHER into KEEP: one actor (or place) described twice.
+
+    KEEP and OTHER are IRIs or prefixed names (actor:ramin-mammadov). Every
+    use of OTHER in the data files becomes KEEP; OTHER's labels are kept as
+    skos:altLabel; KEEP owl:sameAs OTHER records the old IRI. The merged
+    data is validated first, in a copy: with a violation nothing is written.
+
+    \b
+    Exit codes:
+      0  merged (or, with --dry-run, it would merge cleanly)
+      1  the merged data would not conform: nothing written
+      2  the IRIs cannot be merged, or a usage error
+    """
+    from .identity.merge import MergeError, merge_actors
+    from .render.validation import render_report
+    from .sparql.params import _iri
+
+    try:
+        iris = [_iri(value).value for value in (keep, other)]
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}: give an IRI or a prefixed name such as actor:ramin-mammadov") from None
+    try:
+        merge = merge_actors(*iris, project=project, dry_run=dry_run)
+    except MergeError as exc:
+        planned = getattr(exc, "merge", None)
+        if planned is None:
+            raise
+        click.echo(render_report(planned.report, "text", relative_to=planned.trial_root), nl=False)
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    if dry_run:
+        for change in merge.changes:
+            click.echo(change.diff(project.root), nl=False)
+    click.echo(merge.summary())
+    warnings = merge.report.count("warning") if merge.report is not None else 0
+    if warnings:
+        click.echo(f"the merged data conforms, with {warnings} warning(s): run kgraph validate to see them")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Data whose actors and places to serve (default: data/, or the store's).")
+@click.pass_obj
+def reconcile(project, host: str, port: int, data_paths) -> None:
+    """Serve the registry's actors and places to OpenRefine.
+
+    A reconciliation service (W3C Reconciliation Service API 0.2) on
+    HOST:PORT: in OpenRefine, choose Reconcile > Start reconciling > Add
+    standard service and give the URL printed. Names are looked up with the
+    resolver of kgraph actors find (every script and spelling); a candidate
+    is marked as a match only when it is certain. Read-only; stop it with
+    Ctrl-C or SIGTERM.
+    """
+    import signal
+
+    from .identity.reconcile import ReconcileServer, ReconciliationService
+
+    graph = _graph(project, data_paths)
+    try:
+        server = ReconcileServer(lambda url: ReconciliationService.from_graph(graph, url=url), host, port)
+    except OSError as error:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    click.echo(f"reconciliation service for {len(server.service.index)} actors and places: {server.url}")
+    click.echo("in OpenRefine: Reconcile > Start reconciling > Add standard service; Ctrl-C stops it")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))

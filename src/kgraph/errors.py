@@ -47,6 +47,7 @@ __all__ = [
     "ParameterError",
     "NetworkError",
     "ScaffoldError",
+    "MergeError",
     "OutputError",
     "ExportError",
     "StoreError",
@@ -144,6 +145,15 @@ class NetworkError(InputError):
 
 class ScaffoldError(InputError):
     """A new article cannot be scaffolded (bad slug, existing article, unreadable text)."""
+
+
+class MergeError(InputError):
+    """Two IRIs cannot be merged (unknown, the same, of different kinds, a file
+    that cannot be rewritten), or the merged data would not conform; then
+    ``merge`` holds the planned :class:`~kgraph.identity.merge.Merge` with
+    its validation report. Nothing was written."""
+
+    merge = None
 
 
 class OutputError(KGraphError):

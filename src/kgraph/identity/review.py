@@ -22,7 +22,8 @@ A judgement (``kg:IdentityJudgement``, usually in
 verdict of ``kg:DifferentThings`` silences both duplicate checks for it;
 ``kg:Undecided`` keeps the warning and says who looked; ``kg:SameThing``
 turns the pair into a violation until one IRI is kept (the other no longer
-described as an actor or place).
+described as an actor or place; :func:`kgraph.identity.merge.merge_actors`
+does it).
 """
 
 from __future__ import annotations
@@ -143,8 +144,9 @@ def identity_checks(graph, *, index=None) -> list[Violation]:
         a, b = (index.things[iri] for iri in pair)
         results.append(Violation(
             "violation", f"{compact(a.iri)} \"{a.label}\" and {compact(b.iri)} \"{b.label}\" were {judged.said()}: "
-            "keep one IRI (move every use of the other to it, keep its names as skos:altLabel and the old IRI "
-            "as owl:sameAs), so that the registry describes the actor once.",
+            f"keep one IRI (`kgraph actors merge {compact(a.iri)} {compact(b.iri)}` moves every use of the "
+            "other to it, keeps its names as skos:altLabel and the old IRI as owl:sameAs), so that the registry "
+            "describes the actor once.",
             focus=f"<{b.iri}>", source="check:duplicate-actor", component="IdentityCheck"))
     for named in index.things.values():
         for text, _language in named.names:
