@@ -428,14 +428,21 @@ def new() -> None:
 @click.option("--url", help="Where the article was published (http or https).")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date.")
 @click.option("--slug", help="File name stem (default: from the title): lower-case letters, digits, hyphens.")
+@click.option("--publisher", metavar="NAME", help="The outlet, by name, IRI or prefixed name (it must be in the registry).")
+@click.option("--actor", "actors", multiple=True, metavar="NAME",
+              help="A name the article uses (repeatable): the scaffold lists the registry's IRI for it, or its "
+                   "likeliest candidates.")
 @click.pass_obj
-def new_article(project, title, text_path, url, published, slug) -> None:
+def new_article(project, title, text_path, url, published, slug, publisher, actors) -> None:
     """Scaffold data/articles/SLUG.trig and data/sources/SLUG.txt for a new article.
 
     The scaffold describes the source (title, URL, date, text file and its
     SHA-256) in the article's own named graph and carries commented examples
     of an event, a statement with a quote, a claim and a denial. It passes
     kgraph validate as written. Existing files are never overwritten.
+    Names given with --publisher and --actor are looked up as kgraph actors
+    find does; a publisher that is not certain stops the scaffold (exit 2)
+    with the candidates.
     """
     from .authoring.scaffold import new_article as scaffold
 
@@ -446,7 +453,8 @@ def new_article(project, title, text_path, url, published, slug) -> None:
             text = text_path.read_bytes()
         except OSError as exc:
             raise click.UsageError(f"cannot read --text {text_path}: {exc.strerror or exc}") from None
-    created = scaffold(title, text, project=project, slug=slug, url=url, published=published)
+    created = scaffold(title, text, project=project, slug=slug, url=url, published=published, publisher=publisher,
+                       actors=actors)
     click.echo(f"wrote {_relative(created.text)} (sha256 {created.sha256})")
     click.echo(f"wrote {_relative(created.article)}")
     click.echo(f"next: encode the article, then run kgraph validate {_relative(created.article)}")

@@ -151,6 +151,34 @@ def test_scaffold_validates_as_written_and_refuses_to_overwrite(contributor):
     assert article.read_text(encoding="utf-8") == content
 
 
+def test_the_scaffold_looks_names_up_in_the_registry(contributor):
+    """--publisher and --actor go through the identity resolver: a known name
+    in another spelling or script gives its IRI; a family name alone gives
+    candidates; an unknown name says so; the result still validates."""
+    root, run, text = contributor
+    out = run("new", "article", "--title", "Test talks", "--text", text, "--publisher", "azeri MEDIA",
+              "--actor", "Рамин Мамедов", "--actor", "Shakhramanyan", "--actor", "Zzyzx Qwerty")
+    assert out.exit_code == 0, out.output
+    content = (root / "data" / "articles" / "test-talks.trig").read_text(encoding="utf-8")
+    assert "    dcterms:publisher actor:azerbaijani-media ;\n" in content
+    assert "#   Рамин Мамедов: actor:ramin-mammadov  (Ramin Mammadov)\n" in content
+    assert "#   Shakhramanyan: not in the registry under this name; it may be actor:samvel-shahramanyan" in content
+    assert "#   Zzyzx Qwerty: not in the registry;" in content
+    assert run("validate", root / "data" / "articles" / "test-talks.trig").exit_code == 0
+
+
+@pytest.mark.parametrize("publisher,message", [
+    ("Azer media", 'did you mean actor:azerbaijani-media "Azerbaijani media"'),
+    ("actor:no-such-outlet", "the registry has no actor actor:no-such-outlet"),
+    ("Ramin Mammadov", "no actor of the registry has this name"),  # a person is not an outlet
+])
+def test_an_uncertain_publisher_stops_the_scaffold(contributor, publisher, message):
+    root, run, text = contributor
+    out = run("new", "article", "--title", "Test talks", "--text", text, "--publisher", publisher)
+    assert out.exit_code == 2 and message in out.stderr, out.output
+    assert not (root / "data" / "articles").exists() and not (root / "data" / "sources").exists()
+
+
 @pytest.mark.parametrize("slug", ["../../evil", "/etc/passwd", "a/b", "..", "UPPER", "dots.in.slug"])
 def test_unsafe_slugs_are_refused(contributor, slug):
     root, run, text = contributor

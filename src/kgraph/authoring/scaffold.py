@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,16 @@ def new_article(
     slug: str | None = None,
     url: str | None = None,
     published: str | None = None,
+    publisher: str | None = None,
+    actors: Sequence[str] = (),
 ) -> NewArticle:
     """Scaffold a new article in the project's ``data/``.
+
+    ``publisher`` (the outlet's name, IRI or prefixed name) and ``actors``
+    (names the article uses) are looked up in the registry by the identity
+    resolver: the publisher becomes ``dcterms:publisher``, each actor a
+    comment naming the IRI to use, or, for a name the registry does not
+    have, the candidates it may be (never a silent guess).
 
     Raises
     ------
@@ -118,6 +127,8 @@ def new_article(
     except UnicodeDecodeError as exc:
         raise ScaffoldError(f"the article text is not UTF-8 (byte {exc.start})") from None
 
+    publisher_iri, named = _look_up(project, publisher, actors)
+
     articles = project.articles_dir
     sources = project.sources_dir
     article_path, text_path = articles / f"{slug}.trig", sources / f"{slug}.txt"
@@ -144,8 +155,10 @@ def new_article(
         extra += f"\n    dcterms:source <{url}> ;"
     if published:
         extra += f'\n    dcterms:issued "{published}"^^xsd:date ;'
+    if publisher_iri:
+        extra += f"\n    dcterms:publisher {_written(publisher_iri)} ;"
     document = _TEMPLATE.format(
-        prefixes=_prefix_block(slug),
+        prefixes=_prefix_block(slug) + named,
         slug=slug, title=_turtle_string(title), extra=extra, text_file=relative, sha256=digest, base=BASE,
     )
     write_bytes_atomic(text_path, text)
@@ -155,6 +168,60 @@ def new_article(
         text_path.unlink(missing_ok=True)
         raise
     return NewArticle(slug, article_path, text_path, digest)
+
+
+def _look_up(project: Project, publisher: str | None, actors: Sequence[str]) -> tuple[str | None, str]:
+    """The publisher's IRI, and a comment block on the names the article uses."""
+    if publisher is None and not actors:
+        return None, ""
+    from ..identity.registry import name_index, resolve_name
+    from ..namespaces import compact
+
+    index = name_index(project.load())
+    iri = None
+    if publisher is not None:
+        wanted = publisher.strip()
+        prefix, _, local = wanted.partition(":")
+        if wanted.startswith("<") and wanted.endswith(">") or wanted.startswith(("http://", "https://")):
+            iri = wanted.strip("<>")
+        elif prefix in PREFIXES and local and " " not in wanted:
+            iri = PREFIXES[prefix] + local
+        if iri is not None:
+            if iri not in index.things:
+                raise ScaffoldError(f"publisher {wanted!r}: the registry has no actor {compact(iri)}", option="publisher")
+        else:
+            try:
+                iri = resolve_name(wanted, index=index, kinds=("organization", "actor"),
+                                   nothing="no actor of the registry has this name").iri
+            except ValueError as error:
+                raise ScaffoldError(f"publisher {wanted!r}: {error}", option="publisher") from None
+    lines = []
+    for name in dict.fromkeys(" ".join(a.split()) for a in actors if a.strip()):
+        try:
+            found = resolve_name(name, index=index)
+            lines.append(f"#   {name}: {_written(found.iri)}  ({found.label})")
+        except ValueError:
+            candidates = index.find(name, limit=3)
+            if candidates:
+                lines.append(f"#   {name}: not in the registry under this name; it may be "
+                             + ", or ".join(f"{_written(c.iri)} ({c.label}: {c.reason})" for c in candidates)
+                             + ". Use that IRI if it is the same actor (a new spelling of a whole name goes in as skos:altLabel), "
+                             "or describe a new one.")
+            else:
+                lines.append(f"#   {name}: not in the registry; describe it in data/registry/ (kgraph actors find "
+                             "lists near names)")
+    block = ("\n# The names this article uses, looked up in the registry:\n" + "\n".join(lines) + "\n") if lines else ""
+    return iri, block
+
+
+def _written(iri: str) -> str:
+    """``iri`` as the scaffold writes it: a prefixed name where one of its prefixes fits."""
+    for name in _SCAFFOLD_PREFIXES:
+        namespace = PREFIXES[name]
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local) and not local.endswith("."):
+            return f"{name}:{local}"
+    return f"<{iri}>"
 
 
 #: The prefixes a scaffold declares (``x:`` is added for the article's excerpts).

@@ -16,7 +16,7 @@ from collections import defaultdict
 from ..namespaces import KG, RDFS, SKOS, SKOSXL
 from .resolver import Named, NameIndex
 
-__all__ = ["name_index", "find_actors", "superclasses", "KINDS"]
+__all__ = ["name_index", "find_actors", "resolve_name", "superclasses", "KINDS"]
 
 #: Kinds, most specific first: a thing's kind is the first its classes reach.
 KINDS = (("person", KG + "Person"), ("polity", KG + "Polity"), ("organization", KG + "Organization"),
@@ -90,3 +90,30 @@ def find_actors(name: str, graph, *, kinds=None, language: str | None = None, li
     """The actors and places of ``graph`` that ``name`` may mean, best first
     (:class:`~kgraph.identity.resolver.Candidate`, with score and reason)."""
     return name_index(graph).find(name, language=language, kinds=kinds, limit=limit, min_score=min_score)
+
+
+def resolve_name(name: str, graph=None, *, kinds=None, index: NameIndex | None = None,
+                 nothing: str = "no IRI, prefixed name or label of anything in the graph"):
+    """The one actor or place called ``name`` (once case, spaces and
+    look-alike letters are set aside), as a
+    :class:`~kgraph.identity.resolver.Candidate`.
+
+    Raises ``ValueError`` otherwise, naming the likeliest candidates ("did
+    you mean ..."): a spelling variant is suggested, never taken silently.
+    This is how every typed name is read (query parameters, the scaffold).
+    """
+    from ..namespaces import compact
+
+    candidates = (index or name_index(graph)).find(name, kinds=kinds, limit=3)
+    same = [c for c in candidates if c.score >= 1.0]
+    if len(same) == 1:
+        return same[0]
+    if len(same) > 1:
+        message = "more than one thing has this name: " + ", ".join(f'{compact(c.iri)} "{c.label}"' for c in same)
+        raise ValueError(message + "; give the IRI")
+    message = nothing
+    if candidates:
+        message += "; did you mean " + ", or ".join(
+            f'{compact(c.iri)} "{c.label}" ('
+            + (f'as "{c.matched}": ' if c.matched != c.label else "") + f"{c.reason})" for c in candidates) + "?"
+    raise ValueError(message)

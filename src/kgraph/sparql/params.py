@@ -55,20 +55,10 @@ def _by_label(value: str, dataset) -> ox.NamedNode:
 def _by_similar_name(value: str, dataset) -> ox.NamedNode:
     """The one actor or place whose name is ``value`` once case, spaces and
     look-alike letters are set aside; else an error naming the likeliest
-    candidates (a spelling variant is suggested, never taken silently)."""
-    from ..identity.registry import name_index
-    from ..namespaces import compact
+    candidates (see :func:`kgraph.identity.registry.resolve_name`)."""
+    from ..identity.registry import resolve_name
 
-    candidates = name_index(dataset).find(value, limit=3)
-    same = [c for c in candidates if c.score >= 1.0]
-    if len(same) == 1:
-        return ox.NamedNode(same[0].iri)
-    message = "no IRI, prefixed name or label of anything in the graph"
-    if candidates:
-        message += "; did you mean " + ", or ".join(
-            f'{compact(c.iri)} "{c.label}" ('
-            + (f'as "{c.matched}": ' if c.matched != c.label else "") + f"{c.reason})" for c in candidates) + "?"
-    raise ValueError(message)
+    return ox.NamedNode(resolve_name(value, dataset).iri)
 
 
 def _convert(param: Param, value: str, dataset) -> ox.NamedNode | ox.Literal:
