@@ -65,6 +65,9 @@ _EXPORTS = {
     "open_store": "stores.open",
     # authoring
     "new_article": "authoring.scaffold",
+    "draft": "drafting.draft",
+    "accept_draft": "drafting.draft",
+    "Draft": "drafting.draft",
     # errors
     "KGraphError": "errors",
     "InputError": "errors",
@@ -97,6 +100,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .authoring.scaffold import new_article
+    from .drafting.draft import Draft, accept_draft, draft
     from .errors import (
         EmptyInputError, EncodingError, ExportError, GraphConflictError, InputError, KGraphError, LimitError,
         MemoryLimitError, MergeError, NetworkError, OutputError, ParameterError, QueryError, RDFSyntaxError,

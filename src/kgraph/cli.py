@@ -460,6 +460,64 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
     click.echo(f"next: encode the article, then run kgraph validate {_relative(created.article)}")
 
 
+@cli.command()
+@click.argument("text_path", metavar="TEXT", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", help="The article's title, as published (default: the text's first line).")
+@click.option("--url", help="Where the article was published (http or https).")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date: dates without a year are read against it.")
+@click.option("--slug", help="File name stem (default: from the title).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The draft's TriG file (default: drafts/SLUG.trig); its text and review page go beside it.")
+@click.option("--accept", "accept_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Accept a reviewed draft: check it, then move it and its text into data/.")
+@click.pass_obj
+def draft(project, text_path, title, url, published, slug, output, accept_path) -> None:
+    """Draft the encoding of a news TEXT for a person to review.
+
+    Writes drafts/SLUG.trig (the article's graph, marked unreviewed, every
+    suggestion with a TODO), drafts/SLUG.txt (the text) and drafts/SLUG.html
+    (the review page: the text with every suggestion highlighted). It finds
+    the registry's actors and places under any of their names, new names,
+    quotes in every quote style with their speaker and speech verb,
+    statements and stances typed from that verb, reported claims, and dates.
+    Every literal is a piece of the text, with its position. Nothing lands
+    in data/ until the draft is accepted:
+
+    \b
+      kgraph validate drafts/SLUG.trig      what is left to settle
+      kgraph draft --accept drafts/SLUG.trig
+
+    \b
+    Exit codes:
+      0  drafted (or accepted)
+      1  --accept: the draft still has violations; nothing moved
+      2  bad input or usage
+    """
+    from .drafting.draft import accept_draft, draft as make
+
+    if accept_path is not None:
+        if text_path is not None:
+            raise click.UsageError("give either TEXT (to draft) or --accept DRAFT, not both")
+        from .render.validation import render_report
+
+        report = accept_draft(accept_path, project=project)
+        if report.violations or report.errors:
+            click.echo(render_report(report, "text", relative_to=project.root), nl=False)
+            click.echo(f"Error: {_relative(accept_path)} is not ready: settle the violations above (nothing moved)",
+                       err=True)
+            sys.exit(EXIT_VIOLATIONS)
+        click.echo(f"accepted {_relative(accept_path)} as {_relative(report.accepted)}")
+        return
+    if text_path is None:
+        raise click.UsageError("give the TEXT to draft (or --accept DRAFT)")
+    made = make(text_path, title=title, url=url, published=published, slug=slug, project=project, output=output)
+    click.echo(f"wrote {_relative(made.article)}, {_relative(made.text)} and {_relative(made.review)}")
+    click.echo(f"found {made.summary()}")
+    click.echo(f"next: open {_relative(made.review)}, settle each TODO in {_relative(made.article)}, "
+               f"check with kgraph validate {_relative(made.article)}, then kgraph draft --accept "
+               f"{_relative(made.article)}")
+
+
 DOCS = ("ontology", "cli")
 
 

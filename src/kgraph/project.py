@@ -70,6 +70,11 @@ class Project:
     def articles_dir(self) -> Path:
         return self.data_dir / "articles"
 
+    @property
+    def drafts_dir(self) -> Path:
+        """Where kgraph draft writes drafts: outside data/, so never read as data."""
+        return self.root / "drafts"
+
     def ontology_files(self) -> list[Path]:
         """Every schema file: the ontology, without the shapes."""
         return sorted(p for p in self.ontology_dir.glob("*.ttl") if p != self.shapes_file)
@@ -86,15 +91,16 @@ class Project:
 
     def with_registry(self, paths: Sequence[str | Path]) -> list[Path]:
         """``paths``, plus ``data/registry/`` when some path lies inside ``data/``
-        and none covers the registry: articles refer to the actors, places,
-        posts and issues described there."""
+        (or ``drafts/``) and none covers the registry: articles refer to the
+        actors, places, posts and issues described there."""
         paths = [Path(p) for p in paths]
         registry = self.registry_dir.resolve()
         if not self.registry_dir.is_dir():
             return paths
         data_dir = self.data_dir.resolve()
         resolved = [p.resolve() for p in paths]
-        inside = any(p == data_dir or data_dir in p.parents for p in resolved)
+        drafts = self.drafts_dir.resolve()
+        inside = any(p == data_dir or data_dir in p.parents or drafts in p.parents for p in resolved)
         covered = any(p == registry or p in registry.parents for p in resolved)
         return paths + [self.registry_dir] if inside and not covered else paths
 

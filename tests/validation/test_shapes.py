@@ -99,6 +99,8 @@ CASES: dict[str, tuple[str, str]] = {
     "SourcePublisher": ("", "src:article dcterms:publisher place:town ."),
     "SourceDate": ('src:article dcterms:issued "2023-03-02"^^xsd:date .', 'src:article dcterms:issued "2 March 2023" .'),
     "ExcerptText": ("", 'x:met oa:exact "Other words." .'),
+    "ExcerptStart": ("", "x:met oa:start -1 ."),
+    "ExcerptEnd": ("", 'x:met oa:end "7" .'),
     "ExcerptSource": ("x:said prov:wasQuotedFrom src:article .", ""),
     "TextCharacters": ("", 'actor:north skos:altLabel "No\\u0007rth" .'),
     "IssueLabel": ('issue:road skos:prefLabel "passage on the road" .', ""),
@@ -126,6 +128,8 @@ CHECK_CASES: dict[str, tuple[str, str]] = {
     "claim-stated-as-fact": ("", "event:meeting kg:topic issue:road ."),
     "date-outside-time-frame": ('event:meeting kg:date "2023-03-01"^^xsd:date .', 'event:meeting kg:date "2033-03-01"^^xsd:date .'),
     "foreign-iri": ("", "event:meeting kg:place <file:///home/me/data/place/town> ."),
+    "excerpt-position": ("", "x:met oa:start 1 ; oa:end 5 ."),
+    "unreviewed-draft": ("", "src:article kg:reviewStatus kg:Unreviewed ."),
 }
 
 _HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + "PREFIX x: <https://w3id.org/kgraph/excerpt/test/>\n"

@@ -6,6 +6,9 @@ functions, in the namespace ``https://w3id.org/kgraph/function#`` (prefix
 
 - ``kgfn:sourceContains(file, words)``: true if the words occur verbatim in
   the text file;
+- ``kgfn:sourceSlice(file, start, end)``: the text between two positions
+  (code points from 0, the end excluded), or unbound where the positions
+  are not within the text;
 - ``kgfn:sha256(file)``: the SHA-256 of the text file's bytes.
 
 A file that is missing, unreadable or outside the project gives an error
@@ -57,6 +60,18 @@ def check_functions(root: Path) -> dict:
         body = text(file.value)
         return None if body is None else ox.Literal(words.value in body)
 
+    def source_slice(file, start, end):
+        if not all(isinstance(t, ox.Literal) for t in (file, start, end)):
+            return None
+        body = text(file.value)
+        try:
+            first, last = int(start.value), int(end.value)
+        except ValueError:
+            return None
+        if body is None or not 0 <= first <= last <= len(body):
+            return None
+        return ox.Literal(body[first:last])
+
     def sha256(file):
         if not isinstance(file, ox.Literal):
             return None
@@ -65,5 +80,6 @@ def check_functions(root: Path) -> dict:
 
     return {
         ox.NamedNode(FUNCTIONS_NS + "sourceContains"): source_contains,
+        ox.NamedNode(FUNCTIONS_NS + "sourceSlice"): source_slice,
         ox.NamedNode(FUNCTIONS_NS + "sha256"): sha256,
     }

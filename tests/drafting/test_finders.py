@@ -1,0 +1,105 @@
+"""The finders behind kgraph draft, one at a time, on sentences written for
+testing: quotes in every quote style and their speakers, reported claims,
+dates as written and as resolved, names known, variant and new."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from kgraph.drafting.finders import find_claims, find_dates, find_mentions, find_quotes
+from kgraph.identity.registry import name_index
+
+ACTOR = "https://w3id.org/kgraph/actor/"
+
+
+@pytest.fixture(scope="module")
+def index(project):
+    return name_index(project.load())
+
+
+def _quotes(text, index):
+    return find_quotes(text, find_mentions(text, index))
+
+
+@pytest.mark.parametrize("text,words", [
+    ("Toivo Klaar said: “We are ready.”", ["We are ready."]),
+    ("Toivo Klaar said: ‘We are ready.’", ["We are ready."]),
+    ("Toivo Klaar said: «We are ready.»", ["We are ready."]),
+    ("Toivo Klaar said: „We are ready.“", ["We are ready."]),
+    ('Toivo Klaar said: "We are ready."', ["We are ready."]),
+    ("Toivo Klaar said: 'We are ready.'", ["We are ready."]),
+])
+def test_every_quote_style(index, text, words):
+    (quote,) = _quotes(text, index)
+    assert quote.words == words
+    assert quote.speaker is not None and quote.speaker.iri == ACTOR + "toivo-klaar"
+    assert quote.stance == "Assert" and quote.cue.exact == "said"
+
+
+def test_a_quote_split_by_its_speaker_tag_is_one_quote(index):
+    text = "“We met,” Toivo Klaar said, “and we will meet again.”"
+    (quote,) = _quotes(text, index)
+    assert quote.words == ["We met,", "and we will meet again."]
+    assert quote.speaker.iri == ACTOR + "toivo-klaar"
+
+
+@pytest.mark.parametrize("verb,stance", [
+    ("denied", "Deny"), ("rejected", "Reject"), ("welcomed", "Welcome"), ("called for", "CallFor"),
+])
+def test_the_speech_verb_types_the_stance(index, verb, stance):
+    text = f"Toivo Klaar {verb} “the proposal of the day”."
+    (quote,) = _quotes(text, index)
+    assert quote.stance == stance, (verb, quote.stance)
+
+
+def test_an_apostrophe_is_not_a_quote(index):
+    assert _quotes("The peacekeepers' headquarters is in Khojaly; it's closed.", index) == []
+
+
+def test_a_speaker_named_after_the_quote(index):
+    text = "“Nothing was agreed,” said Ned Price."
+    (quote,) = _quotes(text, index)
+    assert quote.speaker.iri == ACTOR + "ned-price"
+
+
+def test_names_in_other_spellings_and_new_names(index):
+    text = "Ramin Mamedov met Samvel Shakhramanyan and Jane Doezinska in Xocalı."
+    found = {m.span.exact: m for m in find_mentions(text, index)}
+    assert found["Ramin Mamedov"].iri == ACTOR + "ramin-mammadov"
+    assert found["Samvel Shakhramanyan"].iri == ACTOR + "samvel-shahramanyan"
+    assert not found["Jane Doezinska"].known and not found["Jane Doezinska"].candidates
+    assert found["Xocalı"].iri.endswith("/khojalu")
+
+
+def test_reported_claims_are_attributed(index):
+    text = ("It is reported from Baku that the road will open. The road will open, according to Azeri media. "
+            "Toivo Klaar denied that the road will open.")
+    mentions = find_mentions(text, index)
+    claims = find_claims(text, mentions, find_quotes(text, mentions))
+    got = [(c.content.exact, c.reporter.iri if c.reporter else None, c.stance) for c in claims]
+    assert ("the road will open.", ACTOR + "azerbaijan", "Assert") in got
+    assert ("The road will open", ACTOR + "azerbaijani-media", "Assert") in got
+    assert ("the road will open.", ACTOR + "toivo-klaar", "Deny") in got
+
+
+def test_dates_as_written_and_as_resolved():
+    published = datetime.date(2023, 1, 10)
+    text = ("They met on 2023-01-05, then on 7 January 2023 and on March 3, 2022; again on January 8 "
+            "and on December 30, in March 2021, and on Thursday; February 30 is no date.")
+    found = {d.span.exact: d for d in find_dates(text, published)}
+    assert found["2023-01-05"].date == datetime.date(2023, 1, 5) and not found["2023-01-05"].needs_review
+    assert found["7 January 2023"].date == datetime.date(2023, 1, 7)
+    assert found["March 3, 2022"].date == datetime.date(2022, 3, 3)
+    assert found["January 8"].date == datetime.date(2023, 1, 8) and "no year" in found["January 8"].needs_review
+    assert found["December 30"].date == datetime.date(2022, 12, 30), "a later day of the year is last year's"
+    assert found["March 2021"].precision == "month"
+    thursday = next(d for k, d in found.items() if "Thursday" in k)
+    assert thursday.date is None and "relative" in thursday.needs_review
+    assert not any("February 30" in k for k in found)
+
+
+def test_a_date_without_a_year_and_no_publication_date_is_left_open():
+    (found,) = find_dates("They met on March 5.")
+    assert found.date is None and "no publication date" in found.needs_review
