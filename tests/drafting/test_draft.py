@@ -138,7 +138,7 @@ def test_what_the_test_text_says_is_found(drafted):
         quotes.setdefault(s, []).append(o)
     split = [s for s, words in quotes.items() if len(words) == 2]
     assert len(split) == 1, "a quote split by its speaker tag is one statement"
-    assert sorted(quotes[split[0]]) == ["The meeting was constructive,", "and we agreed to meet again."]
+    assert sorted(quotes[split[0]]) == ["The meeting was constructive", "and we agreed to meet again."]
     assert speaker[split[0]] == PREFIXES["actor"] + "ramin-mammadov"
     assert ["a useful step"] in quotes.values() and ["Both sides need this channel."] in quotes.values()
     stance_type = {o for s, o in _values(quads, KG + "stanceType")}

@@ -41,7 +41,7 @@ def test_every_quote_style(index, text, words):
 def test_a_quote_split_by_its_speaker_tag_is_one_quote(index):
     text = "“We met,” Toivo Klaar said, “and we will meet again.”"
     (quote,) = _quotes(text, index)
-    assert quote.words == ["We met,", "and we will meet again."]
+    assert quote.words == ["We met", "and we will meet again."]
     assert quote.speaker.iri == ACTOR + "toivo-klaar"
 
 
@@ -100,6 +100,29 @@ def test_dates_as_written_and_as_resolved():
     assert not any("February 30" in k for k in found)
 
 
+def test_a_year_is_a_date_after_a_preposition_only():
+    found = [(d.span.exact, d.date.year, d.precision) for d in find_dates(
+        "The war of 2020 ended; since 2008 and in 1994, but 2023 people came, in 2021-22 and with 20000.")]
+    assert found == [("2020", 2020, "year"), ("2008", 2008, "year"), ("1994", 1994, "year")]
+
+
 def test_a_date_without_a_year_and_no_publication_date_is_left_open():
     (found,) = find_dates("They met on March 5.")
     assert found.date is None and "no publication date" in found.needs_review
+
+
+def test_a_quotation_over_sentences_and_paragraphs_is_one_quote(index):
+    """A quotation of several sentences, or running over paragraphs that do
+    not close it (news style), is one quote with a part per sentence; a
+    heading between paragraphs ends it."""
+    text = ("“We met. We will meet again,” Toivo Klaar said.\n"
+            "Toivo Klaar added: “The road must open.\n"
+            "The power line too.\n"
+            "“And the gas.”\n"
+            "A heading\n"
+            "Nothing quoted here.")
+    first, second, third = _quotes(text, index)
+    assert first.words == ["We met.", "We will meet again"] and first.speaker.iri == ACTOR + "toivo-klaar"
+    assert second.words == ["The road must open.", "The power line too."]
+    assert second.speaker.iri == ACTOR + "toivo-klaar" and second.stance == "Assert"
+    assert third.words == ["And the gas."] and third.speaker is None

@@ -57,6 +57,9 @@ class Suggestion:
     turtle: str = ""  # the triples it adds (empty for a comment-only suggestion)
     todo: list[str] = field(default_factory=list)
     why: str = ""
+    iri: str | None = None  # a registry name: its IRI
+    candidates: list[str] = field(default_factory=list)  # a possible variant: the IRIs it may be
+    value: str | None = None  # a date: as read (YYYY-MM-DD, YYYY-MM or YYYY), None when it cannot be told
 
 
 @dataclass
@@ -209,13 +212,13 @@ class _Writer:
             where = f"{m.span.start}-{m.span.end}"
             if m.known:
                 out.append(Suggestion("actor", [m.span], f"{compact(m.iri)} ({m.label})", "found",
-                                      why=f"{m.why} at {where}"))
+                                      why=f"{m.why} at {where}", iri=m.iri))
             elif m.candidates:
                 best = ", or ".join(f"{compact(c.iri)} ({c.label}: {c.reason})" for c in m.candidates)
                 out.append(Suggestion("variant", [m.span], f"{m.span.exact!r} may be {best}", "check",
                                       todo=[f"{m.span.exact!r} at {where}: is it {best}? If so, use that IRI (and "
                                             "add this spelling as skos:altLabel in the registry); if not, describe "
-                                            "a new actor"]))
+                                            "a new actor"], candidates=[c.iri for c in m.candidates]))
             else:
                 kind = m.guessed_kind or "actor, place or neither"
                 out.append(Suggestion("new-name", [m.span], f"{m.span.exact!r}: a new name ({kind}?)", "new",
@@ -316,10 +319,11 @@ class _Writer:
     def dates(self, dates: list[DateFound]) -> list[Suggestion]:
         out = []
         for d in dates:
-            value = d.date.isoformat() if d.date else "?"
+            value = "?" if d.date is None else {"year": f"{d.date.year}", "month": d.date.isoformat()[:7]}.get(
+                d.precision, d.date.isoformat())
             todo = [f"{d.span.exact!r} at {d.span.start}: {d.needs_review}"] if d.needs_review else []
             out.append(Suggestion("date", [d.span], f"{d.span.exact!r} = {value}", "check" if todo else "found",
-                                  todo=todo))
+                                  todo=todo, value=None if d.date is None else value))
         return out
 
 

@@ -232,6 +232,12 @@ def _new_names(text: str, index: NameIndex, taken: list[bool]) -> list[Mention]:
                 run.pop(0)  # "The", "According" opening the sentence
             while run and run[0].group().lower() in _CONNECTORS:
                 run.pop(0)
+            # "Secretary of the Security Council": the post's title goes, the body's name stays
+            titled = next((i for i, w in enumerate(run) if w.group().lower() not in _TITLES), None)
+            if titled and run[titled].group().lower() == "of":
+                while titled < len(run) and run[titled].group().lower() in _CONNECTORS:
+                    titled += 1
+                del run[:titled]
             if not run:
                 return
             first = run[0]
@@ -358,8 +364,10 @@ def _quote_spans(text: str) -> list[Span]:
                     break
                 end += 1  # an apostrophe inside a word ("NK’s", "it's")
             if end < 0 or "\n" in text[start:end]:
-                position = start + 1
-                continue
+                end = _paragraphs_quoted(text, start, opening, closing)
+                if end is None:
+                    position = start + 1
+                    continue
             if not any(a <= start < b or a < end <= b for a, b in taken) and text[start + 1:end].strip():
                 spans.append(Span.of(text, start + 1, end))
                 taken.append((start, end + 1))
@@ -368,17 +376,73 @@ def _quote_spans(text: str) -> list[Span]:
     return spans
 
 
+def _paragraphs_quoted(text: str, start: int, opening: str, closing: str) -> int | None:
+    """Where a quotation that does not close in its paragraph ends.
+
+    News style lets a quotation run over paragraphs: each goes on without a
+    closing mark, the last one closes it. It runs on to the next paragraph
+    that opens a quotation of its own, or that ends without a full stop (a
+    heading), or that closes it (at its last closing mark). Only for marks
+    that differ at each end (``None`` for straight quotes)."""
+    if opening == closing:
+        return None
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    while end < len(text):
+        following = text.find("\n", end + 1)
+        following = len(text) if following < 0 else following
+        paragraph = text[end + 1:following]
+        if not paragraph.strip() or paragraph.lstrip().startswith(opening):
+            break
+        if closing in paragraph:
+            return end + 1 + paragraph.rindex(closing)
+        if not re.search(r"[.!?…:;]\s*$", paragraph):
+            break  # a heading between the paragraphs
+        end = following
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _pieces(text: str, spans: list[Span], all_sentences: list[Span]) -> list[tuple[int, Span]]:
+    """Each quotation cut at the text's sentence ends: (its number, a piece)."""
+    pieces = []
+    for number, span in enumerate(spans):
+        for sentence in all_sentences:
+            start, end = max(span.start, sentence.start), min(span.end, sentence.end)
+            if start < end:
+                piece = _trimmed(text, start, end)
+                piece = Span.of(text, piece.start + (piece.exact[:1] in "“«„‘\"'"), piece.end)
+                if piece.exact.endswith(","):  # “We met,” he said: the comma is the sentence's
+                    piece = Span.of(text, piece.start, piece.end - 1)
+                if piece.exact.strip(" “”«»„‘’\"'"):
+                    pieces.append((number, piece))
+    return pieces
+
+
 def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
     """Quoted words in every quote style, grouped by sentence (a quote split
     by its speaker tag is one), each with its cue and speaker where the
     sentence gives them."""
     quotes: list[Quote] = []
-    spans = _quote_spans(text)
     all_sentences = sentences(text)
-    for number, sentence in enumerate(all_sentences):
-        inside = [s for s in spans if sentence.start <= s.start and s.end <= sentence.end]
+    pieces = _pieces(text, _quote_spans(text), all_sentences)
+    # one quote for each set of sentences that a quotation joins: a quotation
+    # over several sentences is one, two quotations in one sentence are one
+    groups: list[tuple[set[int], list[Span], list[Span]]] = []  # quotations, sentences, pieces
+    for sentence in all_sentences:
+        inside = [(n, p) for n, p in pieces if sentence.start <= p.start and p.end <= sentence.end]
         if not inside:
             continue
+        numbers = {n for n, _ in inside}
+        if groups and groups[-1][0] & numbers:
+            groups[-1][0].update(numbers)
+            groups[-1][1].append(sentence)
+            groups[-1][2].extend(p for _, p in inside)
+        else:
+            groups.append((numbers, [sentence], [p for _, p in inside]))
+    for _, spanned, inside in groups:
+        sentence = Span.of(text, spanned[0].start, spanned[-1].end)
         quote = Quote(inside, sentence)
         outside = _outside(text, sentence, inside)
         cues = [(m, start) for start, end in outside for m in _CUE.finditer(text, start, end)]
@@ -403,7 +467,7 @@ def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
             else:
                 quote.speaker = min(pool, key=lambda m: _distance(m.span, quote.cue))
                 quote.speaker_why = f"the name after {quote.cue.exact!r}"
-        elif pool:
+        elif pool and len(inside) == 1 and len(spanned) == 1:
             quote.speaker = pool[0]
             quote.speaker_why = "the only name outside the quote (no speech verb found)"
         elif quote.cue is not None and _PRONOUN.search(text, quote.cue.start - 12, quote.cue.end + 12):
@@ -488,6 +552,9 @@ _DATE = re.compile(
     rf"September|October|November|December)(?:\s+(?P<y2>\d{{4}}))?"
     rf"|(?P<month3>January|February|March|April|May|June|July|August|September|October|November|December)"
     rf"\s+(?P<y3>\d{{4}})"
+    rf"|(?<=\b(?:in|of|by) )(?P<y4>(?:1[89]|20)\d{{2}})(?![-–]?\d)"
+    rf"|(?<=\b(?:since|until|after) )(?P<y5>(?:1[89]|20)\d{{2}})(?![-–]?\d)"
+    rf"|(?<=\bbefore )(?P<y6>(?:1[89]|20)\d{{2}})(?![-–]?\d)"
     rf"|(?P<relative>(?:last|next|this|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|"
     rf"month|year)|yesterday|today|tomorrow|the day before|earlier this (?:week|month|year)))\b")
 
@@ -507,6 +574,10 @@ def find_dates(text: str, published: datetime.date | None = None) -> list[DateFo
             if match.group("iso"):
                 found.append(DateFound(span, datetime.date(int(match["y0"]), int(match["m0"]), int(match["d0"])),
                                        "day"))
+                continue
+            year = match["y4"] or match["y5"] or match["y6"]
+            if year:  # "in 2020", "the war of 2020": a year, after a preposition that makes it a date
+                found.append(DateFound(span, datetime.date(int(year), 1, 1), "year"))
                 continue
             if match.group("month3"):
                 month = _MONTHS[match["month3"].lower()]
