@@ -21,6 +21,9 @@ registry, and the draft is compared with the gold:
   stance's type is right when such a statement has a stance of that type.
 - **claims**: a hand claim is found when a draft claim's evidence overlaps
   its evidence; precision over the draft's claims likewise.
+- **events**: likewise by evidence; *typed* when such a draft event has the
+  hand event's class; participations held: the hand event's (participant,
+  role) pairs that the overlapping draft events have.
 - **dates**: found when the draft reads the gold's words (one holding the
   other) as the gold value, marked for review exactly when the gold says so.
 - **triples held**: the share of the hand encoding's triples (other than
@@ -211,6 +214,28 @@ def score(gold: Gold, made, text: str) -> dict:
                          right=sum(any(_overlap(hand.where(c), ours.where(d)) for c in hand_claims)
                                    for d in our_claims))
 
+    event_kinds = {KG + k for k in ("Meeting", "ProposedMeeting", "Blockade", "Protest", "War", "Event", "ProposedEvent")}
+    hand_events = [e for e, t in hand.types.items() if t in event_kinds]
+    our_events = [e for e, t in ours.types.items() if t in event_kinds]
+
+    def parts(enc: Encoding, event: str) -> set[tuple[str, str]]:
+        return {(w, r) for p in enc.of(event, KG + "participation")
+                for w in enc.of(p, KG + "participant") for r in enc.of(p, KG + "role")}
+
+    found_events = typed = 0
+    hand_parts = held_parts = 0
+    for e in hand_events:
+        near = [d for d in our_events if _overlap(hand.where(e), ours.where(d))]
+        found_events += bool(near)
+        typed += any(ours.types[d] == hand.types[e] for d in near)
+        wanted = parts(hand, e)
+        hand_parts += len(wanted)
+        held_parts += len(wanted & set().union(*(parts(ours, d) for d in near))) if near else 0
+    out["events"] = dict(gold=len(hand_events), drafted=len(our_events), found=found_events, typed=typed,
+                         right=sum(any(_overlap(hand.where(e), ours.where(d)) for e in hand_events)
+                                   for d in our_events),
+                         participations=hand_parts, participations_held=held_parts)
+
     drafted_dates = [(s.spans[0].exact, s.value, bool(s.todo)) for s in made.suggestions if s.kind == "date"]
     found_dates = 0
     missed_dates = []
@@ -289,10 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["## Quality", "",
               "| text | names identified (offered) | names precision | new names | quotes exact (loose) | quotes precision "
               "| excerpts verbatim | statements found | speakers | stance types | claims recall / precision "
-              "| dates | triples held |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| events found (typed) / precision | participations | dates | triples held |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for gold, r in [*rows, (None, totals)]:
-        n, q, s, c, d, t = (r[k] for k in ("names", "quotes", "statements", "claims", "dates", "triples"))
+        n, q, s, c, d, t, e = (r[k] for k in ("names", "quotes", "statements", "claims", "dates", "triples", "events"))
         label = "**all**" if gold is None else f"`{gold.text.relative_to(ROOT).as_posix()}`"
         lines.append(
             f"| {label} | {n['identified']}/{n['known']} = {pct(n['identified'], n['known'])} "
@@ -302,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| {s['found']}/{s['gold']} = {pct(s['found'], s['gold'])} | {s['speakers']}/{s['gold']} = "
             f"{pct(s['speakers'], s['gold'])} | {s['stance_types']}/{s['stances']} = {pct(s['stance_types'], s['stances'])} "
             f"| {pct(c['found'], c['gold'])} / {pct(c['right'], c['drafted'])} "
+            f"| {e['found']}/{e['gold']} ({e['typed']}) / {pct(e['right'], e['drafted'])} "
+            f"| {e['participations_held']}/{e['participations']} "
             f"| {d['found']}/{d['gold']} | {t['held']}/{t['compared']} = {pct(t['held'], t['compared'])} |")
     lines += ["", "What each text's draft got wrong:", ""]
     for gold, r in rows:

@@ -27,7 +27,7 @@ SLUG = "talks"
 OA = PREFIXES["oa"]
 KG = PREFIXES["kg"]
 # the namespaces of the draft's own new nodes
-OWN = tuple(PREFIXES[p] for p in ("stmt", "stance", "claim", "src", "excerpt"))
+OWN = tuple(PREFIXES[p] for p in ("stmt", "stance", "claim", "src", "excerpt", "event", "part"))
 
 
 @pytest.fixture
@@ -148,6 +148,16 @@ def test_what_the_test_text_says_is_found(drafted):
     assert "the parties discussed the supply of natural gas." in propositions
     assert "the status of the region was discussed." in propositions
     assert len(statements) == 6
+    events = {s for s, o in _values(quads, PREFIXES["rdf"] + "type") if o == KG + "Meeting"}
+    assert len(events) == 1
+    (meeting,) = events
+    assert (meeting, "2023-04-14") in _values(quads, KG + "date")
+    assert (meeting, "14 April 2023") in _values(quads, KG + "dateAsWritten")
+    assert (meeting, PREFIXES["place"] + "russian-peacekeepers-headquarters") in _values(quads, KG + "place")
+    roles = {(dict(_values(quads, KG + "participant"))[p], dict(_values(quads, KG + "role"))[p])
+             for m, p in _values(quads, KG + "participation") if m == meeting}
+    assert roles == {(PREFIXES["actor"] + "azerbaijan", KG + "Party"), (PREFIXES["actor"] + "nagorno-karabakh", KG + "Party"),
+                     (PREFIXES["actor"] + "russian-peacekeeping-contingent", KG + "Host")}, "Azeri media only reports it"
     document = article.read_text(encoding="utf-8")
     assert "'14 April 2023' = 2023-04-14" in document
     assert re.search(r"TODO 'on Thursday' = \?", document), "a relative date is never resolved silently"

@@ -126,3 +126,54 @@ def test_a_quotation_over_sentences_and_paragraphs_is_one_quote(index):
     assert second.words == ["The road must open.", "The power line too."]
     assert second.speaker.iri == ACTOR + "toivo-klaar" and second.stance == "Assert"
     assert third.words == ["And the gas."] and third.speaker is None
+
+
+def _events(text, index):
+    from kgraph.drafting.finders import find_events
+
+    mentions = find_mentions(text, index)
+    quotes = find_quotes(text, mentions)
+    return find_events(text, mentions, find_dates(text, datetime.date(2023, 4, 1)), quotes,
+                       find_claims(text, mentions, quotes))
+
+
+def _local(mention):
+    return mention.iri.rsplit("/", 1)[-1]
+
+
+def test_a_meeting_with_its_parties_mediator_place_and_date(index):
+    (event,) = _events("Representatives of Azerbaijan and Nagorno-Karabakh met in Khojaly on 5 March 2023 with the "
+                       "mediation of the Russian peacekeepers, according to Azeri media.", index)
+    assert event.kind == "Meeting" and event.cue.exact == "met"
+    assert {(_local(m), role) for m, role, _ in event.roles} == {
+        ("azerbaijan", "Party"), ("nagorno-karabakh", "Party"), ("russian-peacekeeping-contingent", "Mediator")}
+    assert [_local(m) for m in event.places] == ["khojalu"]
+    assert [d.date for d in event.dates] == [datetime.date(2023, 3, 5)]
+
+
+def test_a_meeting_to_come_lists_its_places_and_who_is_left_out(index):
+    (event,) = _events("The next meeting will be held in Ganja and Aghdam without the participation of the Russian "
+                       "peacekeepers.", index)
+    assert event.kind == "ProposedMeeting"
+    assert [_local(m) for m in event.places] == ["ganja", "aghdam"]
+    assert [_local(m) for m in event.excluded] == ["russian-peacekeeping-contingent"] and not event.roles
+
+
+def test_a_blockade_and_an_event_inside_a_quote(index):
+    (event,) = _events("The Lachin corridor has been blocked since 12 December 2022.", index)
+    assert event.kind == "Blockade" and [_local(m) for m in event.places] == ["lachin-corridor"]
+    assert _events("Toivo Klaar said: “They met in Khojaly.”", index) == []
+
+
+def test_a_quotation_under_a_byline_is_the_bylines(index):
+    text = ("Toivo Klaar, the EU's envoy\n"
+            "Talks go on\n"
+            "“The talks go on.”\n"
+            "A second heading\n"
+            "“Nobody knows when they end.”\n"
+            "Ned Price, a spokesman\n"
+            "“We will see.”\n")
+    first, second, third = _quotes(text, index)
+    assert first.speaker.iri == ACTOR + "toivo-klaar" and "byline" in first.speaker_why
+    assert second.speaker.iri == ACTOR + "toivo-klaar"
+    assert third.speaker.iri == ACTOR + "ned-price", "the nearest byline above"

@@ -37,7 +37,8 @@ from .._util.atomic import write_bytes_atomic
 from ..errors import ScaffoldError
 from ..namespaces import BASE, PREFIXES, compact
 from ..project import Project, find_project
-from .finders import Claim, DateFound, Mention, Quote, Span, find_claims, find_dates, find_mentions, find_quotes
+from .finders import (Claim, DateFound, Event, Mention, Quote, Span, find_claims, find_dates, find_events, find_mentions,
+                      find_quotes)
 
 __all__ = ["Draft", "Suggestion", "draft", "accept_draft"]
 
@@ -50,7 +51,7 @@ _ATTRIBUTION = {"person": "kg:NamedPerson", "organization": "kg:NamedBody", "pol
 class Suggestion:
     """One thing the draft proposes, with the characters it rests on."""
 
-    kind: str  # actor, new-name, variant, quote, claim, date
+    kind: str  # actor, new-name, variant, event, quote, claim, date
     spans: list[Span]
     summary: str
     status: str  # found, check, new, todo
@@ -85,6 +86,7 @@ class Draft:
         counts = [(known, "registry actor or place", "registry actors and places"),
                   (self.count("new-name"), "new name", "new names"),
                   (self.count("variant"), "possible variant", "possible variants"),
+                  (self.count("event"), "event", "events"),
                   (self.count("quote"), "quote", "quotes"), (claims, "reported claim", "reported claims"),
                   (self.count("date"), "date", "dates")]
         found = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
@@ -148,9 +150,11 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     quotes = find_quotes(text, mentions)
     claims = find_claims(text, mentions, quotes)
     dates = find_dates(text, date)
+    events = find_events(text, mentions, dates, quotes, claims)
     relative_text = article.with_suffix(".txt").resolve().relative_to(root).as_posix()
     writer = _Writer(text, slug, index)
-    suggestions = writer.names(mentions) + writer.statements(quotes, claims) + writer.dates(dates)
+    suggestions = (writer.names(mentions) + writer.events(events) + writer.statements(quotes, claims)
+                   + writer.dates(dates))
     header = [f"src:{slug} a kg:NewsArticle ;", f"    dcterms:title {_turtle_string(title)} ;"]
     if url:
         header.append(f"    dcterms:source <{url}> ;")
@@ -196,7 +200,7 @@ class _Writer:
 
         key = (span.start, span.end)
         if key in self.excerpts:
-            return self.excerpts[key], ""
+            return f"x:{self.excerpts[key]}", ""
         local = name
         n = 2
         while local in self.excerpts.values():
@@ -316,6 +320,68 @@ class _Writer:
                 f"    kg:proposition {_turtle_string(claim.content.exact)} ;  # TODO say it as one plain sentence\n"
                 f"    kg:evidence {excerpt} .\n")
 
+    def events(self, events: list[Event]) -> list[Suggestion]:
+        from ..authoring.scaffold import _turtle_string
+
+        out = []
+        for n, event in enumerate(events, 1):
+            name = f"event-{n}"
+            excerpt, excerpt_turtle = self.excerpt(event.sentence, name)
+            iri = f"event:{self.slug}-{name}"
+            todo = [f"what the event is (kg:{event.kind}, from {event.cue.exact!r}), and whether another sentence "
+                    "reports the same one (then keep one event with both excerpts)", "its rdfs:label"]
+            lines = [f"{iri} a kg:{event.kind} ;  # from {event.cue.exact!r}: check",
+                     "    # TODO label: rdfs:label saying what, who and when"
+                     + (' ("Meeting of ... in ..., 1 March 2023")' if "Meeting" in event.kind else "")]
+            for d in event.dates:
+                words = _turtle_string(d.span.exact)
+                if d.date is None or d.needs_review:
+                    lines.append(f"    # TODO date: {d.span.exact!r} ({d.needs_review or 'not a date kgraph can read'})")
+                    todo.append(f"the date {d.span.exact!r}")
+                elif d.precision == "year":
+                    lines.append(f'    kg:year "{d.date.year}"^^xsd:gYear ; kg:dateAsWritten {words} ;')
+                elif d.precision == "day":
+                    since = re.search(r"\b(?:since|from)\s+$", self.text[event.sentence.start:d.span.start])
+                    prop = "kg:startDate" if since else "kg:date"
+                    lines.append(f'    {prop} "{d.date.isoformat()}"^^xsd:date ; kg:dateAsWritten {words} ;')
+                else:
+                    lines.append(f"    # TODO date: {d.span.exact!r} is a month: put it in kg:dateAsWritten or a "
+                                 "kg:startDate/kg:endDate pair")
+                    todo.append(f"the date {d.span.exact!r}")
+            if event.kind == "Blockade":
+                lines += [f"    kg:blockadeOf {compact(m.iri)} ;" for m in event.places[:1]]
+                lines += [f"    kg:blockadedBy {compact(m.iri)} ;" for m in event.by]
+            elif event.kind == "ProposedMeeting":
+                lines += [f"    kg:proposedPlace {compact(m.iri)} ;" for m in event.places]
+                lines += [f"    kg:excludedParticipant {compact(m.iri)} ;  # 'without ... of': check"
+                          for m in event.excluded]
+            elif event.places:
+                lines.append(f"    kg:place {compact(event.places[0].iri)} ;  # check")
+            participations, seen = [], set()
+            for who, role, _ in event.roles:
+                if (who.iri, role) in seen:
+                    continue
+                seen.add((who.iri, role))
+                part = f"part:{self.slug}-{name}-{who.iri.rsplit('/', 1)[-1]}-{role.lower()}"
+                body = f"{part} a kg:Participation ; kg:participant {compact(who.iri)} ; kg:role kg:{role} ;"
+                if role == "Representative":
+                    body += "\n    # TODO onBehalfOf: kg:onBehalfOf the side this person represents"
+                    todo.append(f"whom {who.label} represents")
+                participations.append((part, body + f"\n    kg:evidence {excerpt} ."))
+            if participations:
+                lines.append(f"    kg:participation {', '.join(p for p, _ in participations)} ;  # check each role")
+            if event.kind == "Meeting" and sum(role == "Party" for _, role, _ in event.roles) < 2:
+                lines.append("    # TODO parties: a meeting needs two participations with kg:role kg:Party")
+                todo.append("the meeting's two parties")
+            lines.append(f"    kg:evidence {excerpt} .")
+            body = excerpt_turtle + "\n".join(lines) + "\n" + "".join(b + "\n" for _, b in participations)
+            who = ", ".join(f"{compact(m.iri)} ({role})" for m, role, _ in event.roles) or "no participant named"
+            spans = [event.cue] + [m.span for m, _, _ in event.roles] + [m.span for m in event.places] \
+                + [d.span for d in event.dates]
+            out.append(Suggestion("event", spans, f"kg:{event.kind} from {event.cue.exact!r}: {who}", "todo", body,
+                                  todo))
+        return out
+
     def dates(self, dates: list[DateFound]) -> list[Suggestion]:
         out = []
         for d in dates:
@@ -328,7 +394,7 @@ class _Writer:
 
 
 def _document(slug: str, title: str, text_file: str, header: str, suggestions: list[Suggestion]) -> str:
-    prefixes = ["kg", "actor", "place", "issue", "event", "stmt", "stance", "claim", "src", "rdfs", "skos", "xsd",
+    prefixes = ["kg", "actor", "place", "issue", "event", "part", "stmt", "stance", "claim", "src", "rdfs", "skos", "xsd",
                 "dcterms", "prov", "oa", "post", "org"]
     width = max(len(p) for p in prefixes + ["x"]) + 1
     block = "\n".join(f"@prefix {(p + ':').ljust(width)} <{PREFIXES[p]}> ." for p in prefixes if p in PREFIXES)
@@ -372,7 +438,8 @@ def _check_gate(document: str, text: str) -> None:
     by_subject: dict[str, dict[str, str]] = {}
     for q in graph:
         by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
-        if q.predicate.value in (KG + "quote", KG + "paraphrase", PREFIXES["oa"] + "exact") \
+        if q.predicate.value in (KG + "quote", KG + "paraphrase", KG + "dateAsWritten", KG + "proposition",
+                                 PREFIXES["oa"] + "exact") \
                 and q.object.value not in text:
             raise AssertionError(f"kgraph draft would write words that are not in the text: {q.object.value!r}")
     oa = PREFIXES["oa"]

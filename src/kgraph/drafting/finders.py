@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from ..identity.normalize import normal_form
 from ..identity.resolver import Candidate, NameIndex
 
-__all__ = ["Span", "Mention", "Quote", "Claim", "DateFound", "sentences", "find_mentions", "find_quotes",
-           "find_claims", "find_dates"]
+__all__ = ["Span", "Mention", "Quote", "Claim", "DateFound", "Event", "sentences", "find_mentions", "find_quotes",
+           "find_claims", "find_dates", "find_events"]
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,10 @@ def _case_fits(found: str, name: str) -> bool:
     """Whether ``found`` is written as ``name`` is, as far as capitals go:
     every capitalised word of the name is capitalised in the text ("the West",
     not "the west"; "The Azerbaijani side" at a sentence start is fine)."""
-    for a, b in zip(found.split(), name.split()):
+    words = name.split()
+    for n, (a, b) in enumerate(zip(found.split(), words)):
+        if n == 0 and len(words) >= 3:
+            continue  # a descriptive name's first word is lower-case in a sentence: "the headquarters of ..."
         if b[:1].isupper() and not a[:1].isupper():
             return False
     return True
@@ -171,31 +174,42 @@ def find_mentions(text: str, index: NameIndex, *, max_words: int = 7) -> list[Me
     max_words = min(max_words, max(longest, 1))
     mentions: list[Mention] = []
     taken = [False] * len(text)
+    def longest(words: list[re.Match], i: int, limit: int):
+        for n in range(min(limit, len(words) - i), 0, -1):
+            start, end = words[i].start(), words[i + n - 1].end()
+            for candidate_end in (end, _without_possessive(text, start, end)):
+                forms = by_normal.get(normal_form(text[start:candidate_end]))
+                if not forms:
+                    continue
+                fitting = [f for f in forms if _case_fits(text[start:candidate_end], f.text)]
+                things = {f.named.iri: f for f in fitting}
+                if len(things) == 1:
+                    form = next(iter(things.values()))
+                    return n, Mention(Span.of(text, start, candidate_end), form.named.iri, form.named.label,
+                                      form.named.kind, why=_why_known(text[start:candidate_end], form))
+        return None
+
     for sentence in sentences(text):
         words = _words(text, sentence)
         i = 0
         while i < len(words):
-            hit = None
-            for n in range(min(max_words, len(words) - i), 0, -1):
-                start, end = words[i].start(), words[i + n - 1].end()
-                for candidate_end in (end, _without_possessive(text, start, end)):
-                    forms = by_normal.get(normal_form(text[start:candidate_end]))
-                    if not forms:
-                        continue
-                    fitting = [f for f in forms if _case_fits(text[start:candidate_end], f.text)]
-                    things = {f.named.iri: f for f in fitting}
-                    if len(things) == 1:
-                        form = next(iter(things.values()))
-                        hit = (n, Mention(Span.of(text, start, candidate_end), form.named.iri, form.named.label,
-                                          form.named.kind, why=_why_known(text[start:candidate_end], form)))
-                        break
-                if hit:
-                    break
+            hit = longest(words, i, max_words)
             if hit:
                 n, mention = hit
                 mentions.append(mention)
                 for k in range(mention.span.start, mention.span.end):
                     taken[k] = True
+                # a name inside the name: "the headquarters of the Russian peacekeeping contingent"
+                inner = words[i + 1:i + n]
+                j = 0
+                while j < len(inner):
+                    sub = longest(inner, j, len(inner) - j)
+                    if sub and sub[1].iri != mention.iri:
+                        sub[1].why += f", inside {mention.span.exact!r}"
+                        mentions.append(sub[1])
+                        j += sub[0]
+                    else:
+                        j += 1
                 i += n
             else:
                 i += 1
@@ -475,8 +489,29 @@ def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
             if earlier:
                 quote.speaker = earlier[-1]
                 quote.speaker_why = f"a pronoun by {quote.cue.exact!r}: the person named last before it"
+        if quote.speaker is None and quote.cue is None:
+            byline = _byline(text, sentence.start, mentions)
+            if byline is not None:
+                quote.speaker = byline
+                quote.speaker_why = "named alone on a line above the quotation (a byline or an interview's heading)"
         quotes.append(quote)
     return quotes
+
+
+def _byline(text: str, before: int, mentions: list[Mention]) -> Mention | None:
+    """The person a line above ``before`` names alone ("Hakob Badalyan,
+    political commentator"), the nearest such line: in an interview or an
+    opinion piece the quotations under it are theirs."""
+    people = [m for m in mentions if m.known and m.kind == "person" and m.span.end <= before]
+    for m in reversed(people):
+        line_start = text.rfind("\n", 0, m.span.start) + 1
+        line_end = text.find("\n", m.span.end)
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[m.span.end:line_end].strip()
+        if not text[line_start:m.span.start].strip() and (not rest or (rest.startswith(",") and len(rest) < 80
+                                                                       and not re.search(r"[.!?”\"»]$", rest))):
+            return m
+    return None
 
 
 def _outside(text: str, sentence: Span, parts: list[Span]) -> list[tuple[int, int]]:
@@ -599,4 +634,101 @@ def find_dates(text: str, published: datetime.date | None = None) -> list[DateFo
                 found.append(DateFound(span, None, "day", "no year in the text and no publication date given"))
         except ValueError:
             continue  # "February 30": not a date
+    return found
+
+
+# -- events -------------------------------------------------------------------
+
+@dataclass
+class Event:
+    """A sentence that reports an event: its kind (a kg: class), the cue, who
+    took part in which role, where, and the dates the sentence gives."""
+
+    sentence: Span
+    kind: str
+    cue: Span
+    roles: list[tuple[Mention, str, Span | None]] = field(default_factory=list)  # who, kg: role, the words
+    excluded: list[Mention] = field(default_factory=list)  # "without the participation of X"
+    places: list[Mention] = field(default_factory=list)
+    dates: list[DateFound] = field(default_factory=list)
+    by: list[Mention] = field(default_factory=list)  # a blockade's blockaders ("blocked by X")
+
+
+#: Event cues, the first that matches a sentence wins: what will happen before what happened.
+_EVENT_CUES = [
+    ("ProposedMeeting", r"\b(?:will|would|shall|to|could|should) (?:meet|be held|take place|hold (?:talks|a meeting|"
+                        r"meetings|negotiations))\b|\b(?:next|subsequent|future|proposed|planned|upcoming) (?:meeting|"
+                        r"meetings|talks|round)\b"),
+    ("Meeting", r"\bmet\b|\b(?:held|holding) (?:a |the |their |new )?(?:meeting|meetings|talks|negotiations)\b|"
+                r"\b(?:meeting|talks|negotiations) (?:was |were )?(?:held|took place)\b|"
+                r"\bparticipated in the (?:meeting|talks|negotiations)\b|\b(?:took|taken|taking) place\b"),
+    ("Blockade", r"\bblock(?:ed|ade|aded|ading|ing)\b"),
+    ("Protest", r"\bprotest(?:s|ed|ers|ing)?\b|\bdemonstrations?\b|\bsit-in\b"),
+    ("War", r"\bwar\b"),
+]
+_EVENT = [(kind, re.compile(words, re.I)) for kind, words in _EVENT_CUES]
+_MEETING_WORDS = re.compile(r"\b(?:meeting|meetings|talks|negotiations|met)\b", re.I)
+_ROLE_CUES = [
+    ("Mediator", re.compile(r"\b(?:(?:with )?the mediation of|mediated by|under the auspices of|brokered by)\s", re.I)),
+    ("Host", re.compile(r"\b(?:headquarters of|hosted by|at the invitation of|host(?:ed)? in the [\w ]+ of)\s", re.I)),
+]
+_EXCLUDED = re.compile(r"\bwithout (?:the )?(?:participation|presence|mediation) of\s", re.I)
+_ON_BEHALF = re.compile(r"\bon behalf of\s", re.I)
+_AT = re.compile(r"\b(?:in|at|near|on)\s+(?:the\s+)?$", re.I)
+
+
+def find_events(text: str, mentions: list[Mention], dates: list[DateFound], quotes: list[Quote] | None = None,
+                claims: list[Claim] | None = None) -> list[Event]:
+    """Sentences that report a meeting, a meeting to come, a blockade, a
+    protest or a war, outside quotations (what a speaker says happened is
+    their claim), with who took part and how: a name after "the mediation
+    of" mediates, after "the headquarters of" hosts, after "without the
+    participation of" is left out; a person represents a side (which one is
+    for the reviewer); the other actors are parties. Whoever reports the
+    sentence ("according to Azeri media") takes no part."""
+    quoted = [(p.start, p.end) for q in quotes or () for p in q.parts]
+    reporting = [(c.cue.start, c.cue.end) for c in claims or ()]
+    found = []
+    for sentence in sentences(text):
+        cue = None
+        for kind, pattern in _EVENT:
+            for match in pattern.finditer(text, sentence.start, sentence.end):
+                if any(a <= match.start() < b for a, b in quoted):
+                    continue
+                if kind == "Meeting" and "place" in match.group().lower() \
+                        and not _MEETING_WORDS.search(text, sentence.start, sentence.end):
+                    continue  # "took place" with no meeting in the sentence
+                cue = (kind, match)
+                break
+            if cue:
+                break
+        if cue is None:
+            continue
+        kind, match = cue
+        event = Event(sentence, kind, Span.of(text, match.start(), match.end()))
+        inside = [m for m in mentions if m.known and sentence.start <= m.span.start and m.span.end <= sentence.end
+                  and not any(a <= m.span.start < b for a, b in reporting)]
+        for m in inside:
+            before = text[sentence.start:m.span.start]
+            if m.kind == "place":
+                listed = event.places and re.fullmatch(r"\s*(?:,|and|or|, and)\s*",
+                                                       text[event.places[-1].span.end:m.span.start])
+                if _AT.search(before) or kind == "Blockade" or listed:  # "in Ganja and Aghdam"
+                    event.places.append(m)
+                continue
+            clause = before[max(before.rfind(","), before.rfind(";"), before.rfind(" and ") - 1, 0):]
+            if _EXCLUDED.search(clause):
+                event.excluded.append(m)
+            elif _ON_BEHALF.search(before[-20:]):
+                continue  # the side a representative acts for: settled with the representative
+            elif kind == "Blockade":
+                if re.search(r"\bby\s+(?:the\s+)?$", before):
+                    event.by.append(m)
+            elif kind in ("Meeting", "ProposedMeeting"):
+                role = next((r for r, p in _ROLE_CUES if p.search(clause)), None)
+                if role is None:
+                    role = "Representative" if m.kind == "person" else "Party"
+                event.roles.append((m, role, None))
+        event.dates = [d for d in dates if sentence.start <= d.span.start and d.span.end <= sentence.end]
+        found.append(event)
     return found
