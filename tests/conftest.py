@@ -39,6 +39,17 @@ PREFIXES = """\
 """
 
 
+def registry_only(root: Path) -> Path:
+    """A copy of the project at ``root`` without its articles: the real
+    ontology, checks and registries."""
+    import shutil
+
+    for folder in ("ontology", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(ROOT / "data" / "registry", root / "data" / "registry")
+    return root
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     """The repository's own project: its ontology, shapes, checks and data."""

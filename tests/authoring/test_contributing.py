@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kgraph.cli import cli
 
-from conftest import ROOT
+from conftest import ROOT, registry_only
 
 TEXT = (
     "Delegations of Azerbaijan and Nagorno-Karabakh met in Khojalu on March 5 with the mediation of the Russian peacekeepers.\n"
@@ -105,10 +105,7 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture
 def contributor(tmp_path):
     """A fresh project repository with the real ontology, checks and registries."""
-    root = tmp_path / "project"
-    for folder in ("ontology", "queries"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(ROOT / "data" / "registry", root / "data" / "registry")
+    root = registry_only(tmp_path / "project")
     git(root, "init", "-q")
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")

@@ -20,7 +20,7 @@ from kgraph.namespaces import BASE, PREFIXES
 from kgraph.project import find_project
 from kgraph.validation.run import validate
 
-from conftest import ROOT, TEST_DATA
+from conftest import ROOT, TEST_DATA, registry_only
 
 TEXT = TEST_DATA / "drafting" / "talks-resume.txt"
 SLUG = "talks"
@@ -33,11 +33,7 @@ OWN = tuple(PREFIXES[p] for p in ("stmt", "stance", "claim", "src", "excerpt", "
 @pytest.fixture
 def project(tmp_path):
     """A project with the real ontology, checks and registries, no articles."""
-    root = tmp_path / "project"
-    for folder in ("ontology", "queries"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(ROOT / "data" / "registry", root / "data" / "registry")
-    return root
+    return registry_only(tmp_path / "project")
 
 
 def _run(root, *args):
@@ -328,3 +324,29 @@ def test_the_python_api(project):
     assert made.article == project / "drafts" / "api.trig"
     assert made.count("quote") == 3 and made.todos > 0
     assert "3 quotes" in made.summary()
+
+
+def test_the_hand_encoding_of_the_test_text_validates(tmp_path):
+    """The benchmark's answer for talks-resume.txt is itself valid data."""
+    root = registry_only(tmp_path / "gold")
+    shutil.copy(TEST_DATA / "drafting" / "talks-resume.registry.ttl", root / "data" / "registry")
+    (root / "data" / "sources").mkdir()
+    (root / "data" / "articles").mkdir()
+    shutil.copy(TEXT, root / "data" / "sources" / "talks-resume.txt")
+    shutil.copy(TEST_DATA / "drafting" / "talks-resume.trig", root / "data" / "articles")
+    report = validate(project=find_project(root))
+    assert report.conforms and not report.violations, [v.message for v in report.violations]
+
+
+def test_the_benchmark_runs_to_the_end(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "results.md"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.draft", "--batch", "3", "--repeat", "1", "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = out.read_text(encoding="utf-8")
+    for text in ("docs/examples/talks.txt", "data/sources/baku-stepanakert-contacts-opinion.txt",
+                 "tests/data/drafting/talks-resume.txt", "**all**", "A batch of 3 drafts"):
+        assert text in report

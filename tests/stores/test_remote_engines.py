@@ -237,6 +237,22 @@ def test_a_load_that_lost_its_lock_stops(server, tmp_path):
         broken.refresh()
 
 
+def test_a_long_load_refreshes_its_lock_at_intervals_not_every_file(server, tmp_path):
+    from kgraph.stores.lock import ServerLock
+
+    old, _ = _projects(tmp_path, padding=0)
+    lock = ServerLock(RemoteBackend(old, server.query_url), expiry=2)
+    assert lock.interval == pytest.approx(0.2) and not lock.due()
+    lock.acquire()
+    assert not lock.due()
+    time.sleep(0.25)
+    assert lock.due()
+    lock.refresh()
+    assert not lock.due()
+    lock.release()
+    assert not lock.due()
+
+
 def test_a_second_load_that_will_not_wait_fails_clearly(server, tmp_path):
     old, _ = _projects(tmp_path, padding=0)
     holder = RemoteBackend(old, server.query_url)

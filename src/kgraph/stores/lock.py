@@ -17,8 +17,10 @@ where a conditional update would rely on them (Virtuoso runs two
    random pause so that two waiters do not collide again), or fails with a
    message naming the holder.
 
-A load refreshes its claim after every file and, if the claim has gone (the
-lock was broken) or expired while another writer took the lock, stops.
+A load refreshes its claim between files, at most every ``interval``
+seconds (5, or a tenth of the expiry if that is shorter: two requests a
+refresh, not two a file), and, if the claim has gone (the lock was broken)
+or expired while another writer took the lock, stops.
 
 What it protects: kgraph loads and repairs against each other. What it does
 not: other tools writing to the server, and a holder that stops without
@@ -92,6 +94,9 @@ class ServerLock:
         self.held = False
         #: How long a writer waits before reading its claim back a second time.
         self.settle = 0.3
+        #: The least time between two refreshes of a long load (see :meth:`due`).
+        self.interval = min(5.0, expiry / 10)
+        self.refreshed = 0.0
 
     # -- what is written and read ---------------------------------------------
 
@@ -158,6 +163,7 @@ class ServerLock:
                     mine, others = self._live_others()
                     if mine and not others:
                         self.held = True
+                        self.refreshed = time.monotonic()
                         return
                 self._drop_mine()
             except BaseException:
@@ -173,9 +179,14 @@ class ServerLock:
                                  "lock with kgraph store repair --break-lock", option="lock_wait")
             time.sleep(min(0.5 + random.random(), max(deadline - time.monotonic(), 0.05)))
 
+    def due(self) -> bool:
+        """Whether a held lock should be refreshed now: ``interval`` seconds
+        after it was taken or last refreshed."""
+        return self.held and time.monotonic() - self.refreshed >= self.interval
+
     def refresh(self) -> None:
-        """Push the expiry forward (a long load calls this between files),
-        or stop if the lock is no longer this writer's."""
+        """Push the expiry forward (a long load calls this between files,
+        when :meth:`due`), or stop if the lock is no longer this writer's."""
         if not self.held:
             return
         live_mine, others = self._live_others()
@@ -189,6 +200,7 @@ class ServerLock:
             f"DELETE {{ GRAPH <{LOCK_GRAPH}> {{ <{self.node}> <{META}expires> ?e }} }}\n"
             f"INSERT {{ GRAPH <{LOCK_GRAPH}> {{ <{self.node}> <{META}expires> {_stamp(until, up=True)} }} }}\n"
             f"WHERE {{ GRAPH <{LOCK_GRAPH}> {{ <{self.node}> <{META}expires> ?e }} }}")
+        self.refreshed = time.monotonic()
 
     def release(self) -> None:
         if self.held:

@@ -184,7 +184,7 @@ class RemoteBackend(StoredGraphs):
         for graph, quads in groups.items():
             self._put(graph, quads)
         self._record(item, list(groups))
-        if self.lock is not None:
+        if self.lock is not None and self.lock.due():
             self.lock.refresh()
 
     def _record(self, item: ScannedFile, graphs: list[str]) -> None:
