@@ -143,7 +143,10 @@ def test_what_the_test_text_says_is_found(drafted):
     propositions = {o for s, o in _values(quads, KG + "proposition") if s in claims}
     assert "the parties discussed the supply of natural gas." in propositions
     assert "the status of the region was discussed." in propositions
-    assert len(statements) == 6
+    assert len(statements) == 7
+    price = [s for s, o in _values(quads, KG + "speaker") if o == PREFIXES["actor"] + "ned-price"]
+    assert len(price) == 1 and not quotes.get(price[0])
+    assert (price[0], "Ned Price declined to comment on Thursday.") in _values(quads, KG + "paraphrase")
     events = {s for s, o in _values(quads, PREFIXES["rdf"] + "type") if o == KG + "Meeting"}
     assert len(events) == 1
     (meeting,) = events

@@ -177,3 +177,28 @@ def test_a_quotation_under_a_byline_is_the_bylines(index):
     assert first.speaker.iri == ACTOR + "toivo-klaar" and "byline" in first.speaker_why
     assert second.speaker.iri == ACTOR + "toivo-klaar"
     assert third.speaker.iri == ACTOR + "ned-price", "the nearest byline above"
+
+
+@pytest.mark.parametrize("text,speaker,stance", [
+    ("NK denies information published by Azeri media.", "nagorno-karabakh", "Deny"),
+    ("Toivo Klaar, the EU's envoy, welcomed the decision.", "toivo-klaar", "Welcome"),
+    ("They discussed the mine, which Azerbaijan demands be monitored.", "azerbaijan", "CallFor"),
+    ("Ned Price declined to comment.", "ned-price", "DeclineToComment"),
+])
+def test_statements_told_without_quotation(index, text, speaker, stance):
+    from kgraph.drafting.finders import find_reported
+
+    mentions = find_mentions(text, index)
+    quotes = find_quotes(text, mentions)
+    (found,) = find_reported(text, mentions, quotes, find_claims(text, mentions, quotes))
+    assert (found.speaker.iri, found.stance) == (ACTOR + speaker, stance)
+
+
+def test_a_sentence_with_a_quote_or_a_claim_is_not_drafted_twice(index):
+    from kgraph.drafting.finders import find_reported
+
+    text = "Toivo Klaar welcomed “a useful step”. Toivo Klaar denied that the road is open. Russia said nothing."
+    mentions = find_mentions(text, index)
+    quotes = find_quotes(text, mentions)
+    found = find_reported(text, mentions, quotes, find_claims(text, mentions, quotes))
+    assert [(f.speaker.iri, f.stance) for f in found] == [(ACTOR + "russia", "Assert")]

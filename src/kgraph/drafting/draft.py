@@ -37,8 +37,8 @@ from .._util.atomic import write_bytes_atomic
 from ..errors import ScaffoldError
 from ..namespaces import BASE, PREFIXES, compact
 from ..project import Project, find_project
-from .finders import (Claim, DateFound, Event, Mention, Quote, Span, find_claims, find_dates, find_events, find_mentions,
-                      find_quotes)
+from .finders import (Claim, DateFound, Event, Mention, Quote, Reported, Span, find_claims, find_dates, find_events,
+                      find_mentions, find_quotes, find_reported)
 
 __all__ = ["Draft", "Suggestion", "draft", "accept_draft"]
 
@@ -51,7 +51,7 @@ _ATTRIBUTION = {"person": "kg:NamedPerson", "organization": "kg:NamedBody", "pol
 class Suggestion:
     """One thing the draft proposes, with the characters it rests on."""
 
-    kind: str  # actor, new-name, variant, event, quote, claim, date
+    kind: str  # actor, new-name, variant, event, quote, statement, claim, date
     spans: list[Span]
     summary: str
     status: str  # found, check, new, todo
@@ -87,7 +87,9 @@ class Draft:
                   (self.count("new-name"), "new name", "new names"),
                   (self.count("variant"), "possible variant", "possible variants"),
                   (self.count("event"), "event", "events"),
-                  (self.count("quote"), "quote", "quotes"), (claims, "reported claim", "reported claims"),
+                  (self.count("quote"), "quote", "quotes"),
+                  (self.count("statement"), "statement without a quote", "statements without a quote"),
+                  (claims, "reported claim", "reported claims"),
                   (self.count("date"), "date", "dates")]
         found = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
         return f"{found}; {self.todos} TODO{'' if self.todos == 1 else 's'} to review"
@@ -151,10 +153,11 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     claims = find_claims(text, mentions, quotes)
     dates = find_dates(text, date)
     events = find_events(text, mentions, dates, quotes, claims)
+    reported = find_reported(text, mentions, quotes, claims)
     relative_text = article.with_suffix(".txt").resolve().relative_to(root).as_posix()
     writer = _Writer(text, slug, index)
     suggestions = (writer.names(mentions) + writer.events(events) + writer.statements(quotes, claims)
-                   + writer.dates(dates))
+                   + writer.reported(reported) + writer.dates(dates))
     header = [f"src:{slug} a kg:NewsArticle ;", f"    dcterms:title {_turtle_string(title)} ;"]
     if url:
         header.append(f"    dcterms:source <{url}> ;")
@@ -310,6 +313,29 @@ class _Writer:
                                   f"{compact(claim.reporter.iri) if claim.reporter else '?'} "
                                   f"{'denies' if claim.stance == 'Deny' else 'reports'}: "
                                   f"{claim.content.exact[:80]}", "todo", body, todo))
+        return out
+
+    def reported(self, reported: list[Reported]) -> list[Suggestion]:
+        from ..authoring.scaffold import _turtle_string
+
+        out = []
+        for n, r in enumerate(reported, 1):
+            name = f"said-{n}"
+            excerpt, excerpt_turtle = self.excerpt(r.sentence, name)
+            lines = [f"stmt:{self.slug}-{name} a kg:Statement ;",
+                     f"    kg:speaker {compact(r.speaker.iri)} ;  # the name before {r.cue.exact!r}: check",
+                     f"    kg:attribution {_ATTRIBUTION.get(r.speaker.kind, 'kg:SideOnly')} ;",
+                     f"    kg:paraphrase {_turtle_string(r.sentence.exact)} ;  # the text's own words; no quote",
+                     f"    kg:evidence {excerpt} ;", f"    kg:stance stance:{self.slug}-{name} .",
+                     f"stance:{self.slug}-{name} a kg:Stance ;", f"    kg:expressedIn stmt:{self.slug}-{name} ;",
+                     f"    kg:stanceType kg:{r.stance} ;  # from {r.cue.exact!r}: check",
+                     "    # TODO target: the claim, issue, event or statement this is about",
+                     f"    kg:evidence {excerpt} ."]
+            todo = [f"the speaker {compact(r.speaker.iri)}", f"the stance type kg:{r.stance} (from {r.cue.exact!r})",
+                    "the stance's target"]
+            out.append(Suggestion("statement", [r.speaker.span, r.cue],
+                                  f"{compact(r.speaker.iri)} {r.stance} (no quote): {r.sentence.exact[:80]}", "todo",
+                                  excerpt_turtle + "\n".join(lines) + "\n", todo))
         return out
 
     def _claim_turtle(self, iri: str, claim: Claim, excerpt: str) -> str:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from ..identity.normalize import normal_form
 from ..identity.resolver import Candidate, NameIndex
 
-__all__ = ["Span", "Mention", "Quote", "Claim", "DateFound", "Event", "sentences", "find_mentions", "find_quotes",
-           "find_claims", "find_dates", "find_events"]
+__all__ = ["Span", "Mention", "Quote", "Claim", "DateFound", "Event", "Reported", "sentences", "find_mentions",
+           "find_quotes", "find_claims", "find_reported", "find_dates", "find_events"]
 
 
 @dataclass(frozen=True)
@@ -572,6 +572,46 @@ def find_claims(text: str, mentions: list[Mention], quotes: list[Quote] | None =
                                    and m.span.end <= claim.reporter_words.end), None)
         claims.append(claim)
     return claims
+
+
+@dataclass
+class Reported:
+    """A sentence in which an actor says or does something with words, told
+    without quotation marks or "that" ("NK denies information published by
+    Azeri media", "Ned Price declined to comment")."""
+
+    sentence: Span
+    speaker: Mention
+    cue: Span
+    stance: str
+
+
+#: Between the speaker and the verb: nothing, an adverb, or an apposition between commas.
+_SUBJECT_GAP = re.compile(r"\s*(?:,[^,.;:]{1,80},\s*|\s(?:also|again|then|now|later|once again|repeatedly|"
+                          r"strongly|firmly|publicly|reportedly)\s+)?")
+
+
+def find_reported(text: str, mentions: list[Mention], quotes: list[Quote] | None = None,
+                  claims: list[Claim] | None = None) -> list[Reported]:
+    """Statements without quotation: an actor of the registry followed by a
+    speech verb ("X denies", "X, the envoy, declined to comment", "which X
+    demands"), in sentences that give no quote or claim already."""
+    taken = [(q.sentence.start, q.sentence.end) for q in quotes or ()]
+    taken += [(c.sentence.start, c.sentence.end) for c in claims or ()]
+    found = []
+    for sentence in sentences(text):
+        if any(a < sentence.end and sentence.start < b for a, b in taken):
+            continue
+        for cue in _CUE.finditer(text, sentence.start, sentence.end):
+            if cue.group().lower() == "according to":
+                continue
+            speakers = [m for m in mentions if m.known and m.kind != "place" and sentence.start <= m.span.start
+                        and m.span.end <= cue.start()
+                        and _SUBJECT_GAP.fullmatch(text, m.span.end, cue.start())]
+            if speakers:
+                found.append(Reported(sentence, speakers[-1], Span.of(text, cue.start(), cue.end()), cue.lastgroup))
+                break
+    return found
 
 
 # -- dates --------------------------------------------------------------------
