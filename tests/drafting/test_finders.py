@@ -113,7 +113,7 @@ def test_a_date_without_a_year_and_no_publication_date_is_left_open():
 
 def test_a_quotation_over_sentences_and_paragraphs_is_one_quote(index):
     """A quotation of several sentences, or running over paragraphs that do
-    not close it (news style), is one quote with a part per sentence; a
+    not close it (news style), is one quote with a part per paragraph; a
     heading between paragraphs ends it."""
     text = ("“We met. We will meet again,” Toivo Klaar said.\n"
             "Toivo Klaar added: “The road must open.\n"
@@ -122,7 +122,7 @@ def test_a_quotation_over_sentences_and_paragraphs_is_one_quote(index):
             "A heading\n"
             "Nothing quoted here.")
     first, second, third = _quotes(text, index)
-    assert first.words == ["We met.", "We will meet again"] and first.speaker.iri == ACTOR + "toivo-klaar"
+    assert first.words == ["We met. We will meet again"] and first.speaker.iri == ACTOR + "toivo-klaar"
     assert second.words == ["The road must open.", "The power line too."]
     assert second.speaker.iri == ACTOR + "toivo-klaar" and second.stance == "Assert"
     assert third.words == ["And the gas."] and third.speaker is None
@@ -202,3 +202,13 @@ def test_a_sentence_with_a_quote_or_a_claim_is_not_drafted_twice(index):
     quotes = find_quotes(text, mentions)
     found = find_reported(text, mentions, quotes, find_claims(text, mentions, quotes))
     assert [(f.speaker.iri, f.stance) for f in found] == [(ACTOR + "russia", "Assert")]
+
+
+def test_a_quotation_inside_a_quotation_and_the_narrative_after_a_long_one(index):
+    text = ("Toivo Klaar said: “They think: “It is settled.” It is not.\n"
+            "The talks must go on.\n"
+            "Ned Price declined to comment, saying: “We will see.”\n")
+    first, second = _quotes(text, index)
+    assert first.words == ["They think: “It is settled.” It is not.", "The talks must go on."]
+    assert first.speaker.iri == ACTOR + "toivo-klaar"
+    assert second.words == ["We will see."] and second.speaker.iri == ACTOR + "ned-price"

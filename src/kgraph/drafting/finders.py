@@ -371,12 +371,15 @@ def _quote_spans(text: str) -> list[Span]:
                         start + 1 < len(text) and text[start + 1].isalnum())):
                     position = start + 1
                     continue
-            end = start + 1
-            while True:
-                end = text.find(closing, end)
-                if end < 0 or closing not in ("’", "'") or end + 1 >= len(text) or not text[end + 1].isalpha():
-                    break
-                end += 1  # an apostrophe inside a word ("NK’s", "it's")
+            if opening != closing and closing not in ("’", "'"):
+                end = _closing(text, start, opening, closing)  # a quotation inside a quotation
+            else:
+                end = start + 1
+                while True:
+                    end = text.find(closing, end)
+                    if end < 0 or closing not in ("’", "'") or end + 1 >= len(text) or not text[end + 1].isalpha():
+                        break
+                    end += 1  # an apostrophe inside a word ("NK’s", "it's")
             if end < 0 or "\n" in text[start:end]:
                 end = _paragraphs_quoted(text, start, opening, closing)
                 if end is None:
@@ -388,6 +391,35 @@ def _quote_spans(text: str) -> list[Span]:
             position = end + 1
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _closing(text: str, start: int, opening: str, closing: str) -> int:
+    """Where the quotation opened at ``start`` closes in its paragraph, a
+    quotation inside it opened and closed on the way; -1 if it does not."""
+    depth, position = 0, start
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    while position < end:
+        mark = text[position]
+        if mark == opening and (opening != "„" or position == start or closing == "”"):
+            depth += 1
+        elif mark == closing:
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return -1
+
+
+def _attributed_quote(paragraph: str, opening: str, closing: str) -> bool:
+    """Whether the paragraph quotes with a speech verb right by the quotation
+    ("saying: “...”", "“...,” he said")."""
+    for match in re.finditer(re.escape(opening) + r"[^" + re.escape(closing) + r"]*" + re.escape(closing), paragraph):
+        before, after = paragraph[max(0, match.start() - 30):match.start()], paragraph[match.end():match.end() + 30]
+        if re.search(rf"(?:{_CUE.pattern})[\s:,]*$", before, re.I) or re.match(
+                rf"[\s,]*(?:\w+\s+){{0,3}}(?:{_CUE.pattern})", after, re.I):
+            return True
+    return False
 
 
 def _paragraphs_quoted(text: str, start: int, opening: str, closing: str) -> int | None:
@@ -408,8 +440,10 @@ def _paragraphs_quoted(text: str, start: int, opening: str, closing: str) -> int
         paragraph = text[end + 1:following]
         if not paragraph.strip() or paragraph.lstrip().startswith(opening):
             break
-        if closing in paragraph:
+        if paragraph.count(closing) > paragraph.count(opening):  # it closes here (what opens in it, closes in it)
             return end + 1 + paragraph.rindex(closing)
+        if _attributed_quote(paragraph, opening, closing):
+            break  # a paragraph of the narrative, quoting someone else with a speech verb
         if not re.search(r"[.!?…:;]\s*$", paragraph):
             break  # a heading between the paragraphs
         end = following
@@ -418,19 +452,17 @@ def _paragraphs_quoted(text: str, start: int, opening: str, closing: str) -> int
     return end
 
 
-def _pieces(text: str, spans: list[Span], all_sentences: list[Span]) -> list[tuple[int, Span]]:
-    """Each quotation cut at the text's sentence ends: (its number, a piece)."""
+def _pieces(text: str, spans: list[Span]) -> list[tuple[int, Span]]:
+    """Each quotation cut at the text's paragraph breaks: (its number, a piece)."""
     pieces = []
     for number, span in enumerate(spans):
-        for sentence in all_sentences:
-            start, end = max(span.start, sentence.start), min(span.end, sentence.end)
-            if start < end:
-                piece = _trimmed(text, start, end)
-                piece = Span.of(text, piece.start + (piece.exact[:1] in "“«„‘\"'"), piece.end)
-                if piece.exact.endswith(","):  # “We met,” he said: the comma is the sentence's
-                    piece = Span.of(text, piece.start, piece.end - 1)
-                if piece.exact.strip(" “”«»„‘’\"'"):
-                    pieces.append((number, piece))
+        for line in re.finditer(r"[^\n]+", text[span.start:span.end]):
+            piece = _trimmed(text, span.start + line.start(), span.start + line.end())
+            piece = Span.of(text, piece.start + (piece.exact[:1] in "“«„‘\"'"), piece.end)
+            if piece.exact.endswith(","):  # “We met,” he said: the comma is the sentence's
+                piece = Span.of(text, piece.start, piece.end - 1)
+            if piece.exact.strip(" “”«»„‘’\"'"):
+                pieces.append((number, piece))
     return pieces
 
 
@@ -440,23 +472,25 @@ def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
     sentence gives them."""
     quotes: list[Quote] = []
     all_sentences = sentences(text)
-    pieces = _pieces(text, _quote_spans(text), all_sentences)
+    spans = _quote_spans(text)
+    pieces = _pieces(text, spans)
     # one quote for each set of sentences that a quotation joins: a quotation
     # over several sentences is one, two quotations in one sentence are one
-    groups: list[tuple[set[int], list[Span], list[Span]]] = []  # quotations, sentences, pieces
+    groups: list[tuple[set[int], list[Span]]] = []  # quotations, sentences
     for sentence in all_sentences:
-        inside = [(n, p) for n, p in pieces if sentence.start <= p.start and p.end <= sentence.end]
-        if not inside:
+        numbers = {n for n, q in enumerate(spans) if q.start < sentence.end and sentence.start < q.end}
+        if not numbers:
             continue
-        numbers = {n for n, _ in inside}
         if groups and groups[-1][0] & numbers:
             groups[-1][0].update(numbers)
             groups[-1][1].append(sentence)
-            groups[-1][2].extend(p for _, p in inside)
         else:
-            groups.append((numbers, [sentence], [p for _, p in inside]))
-    for _, spanned, inside in groups:
+            groups.append((numbers, [sentence]))
+    for numbers, spanned in groups:
         sentence = Span.of(text, spanned[0].start, spanned[-1].end)
+        inside = [p for n, p in pieces if n in numbers]
+        if not inside:
+            continue
         quote = Quote(inside, sentence)
         outside = _outside(text, sentence, inside)
         cues = [(m, start) for start, end in outside for m in _CUE.finditer(text, start, end)]
