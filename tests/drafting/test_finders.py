@@ -212,3 +212,12 @@ def test_a_quotation_inside_a_quotation_and_the_narrative_after_a_long_one(index
     assert first.words == ["They think: “It is settled.” It is not.", "The talks must go on."]
     assert first.speaker.iri == ACTOR + "toivo-klaar"
     assert second.words == ["We will see."] and second.speaker.iri == ACTOR + "ned-price"
+
+
+def test_issues_by_their_names_in_any_case(project):
+    from kgraph.drafting.draft import _issue_names
+    from kgraph.drafting.finders import find_issues
+
+    text = "They spoke of the Unblocking of the Lachin corridor, and of European security."
+    found = {m.span.exact: m.iri.rsplit("/", 1)[-1] for m in find_issues(text, _issue_names(project.load()))}
+    assert found == {"Unblocking of the Lachin corridor": "lachin-corridor-passage", "European security": "european-security"}

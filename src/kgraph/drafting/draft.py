@@ -38,7 +38,7 @@ from ..errors import ScaffoldError
 from ..namespaces import BASE, PREFIXES, compact
 from ..project import Project, find_project
 from .finders import (Claim, DateFound, Event, Mention, Quote, Reported, Span, find_claims, find_dates, find_events,
-                      find_mentions, find_quotes, find_reported)
+                      find_issues, find_mentions, find_quotes, find_reported)
 
 __all__ = ["Draft", "Suggestion", "draft", "accept_draft"]
 
@@ -51,7 +51,7 @@ _ATTRIBUTION = {"person": "kg:NamedPerson", "organization": "kg:NamedBody", "pol
 class Suggestion:
     """One thing the draft proposes, with the characters it rests on."""
 
-    kind: str  # actor, new-name, variant, event, quote, statement, claim, date
+    kind: str  # actor, issue, new-name, variant, event, quote, statement, claim, date
     spans: list[Span]
     summary: str
     status: str  # found, check, new, todo
@@ -82,8 +82,10 @@ class Draft:
 
     def summary(self) -> str:
         known = len({s.summary for s in self.suggestions if s.kind == "actor"})
+        issues = len({s.summary for s in self.suggestions if s.kind == "issue"})
         claims = sum("a kg:Claim" in s.turtle for s in self.suggestions)
         counts = [(known, "registry actor or place", "registry actors and places"),
+                  (issues, "issue", "issues"),
                   (self.count("new-name"), "new name", "new names"),
                   (self.count("variant"), "possible variant", "possible variants"),
                   (self.count("event"), "event", "events"),
@@ -147,16 +149,18 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     if root not in article.resolve().parents:
         raise ScaffoldError(f"a draft is written inside the project ({project.root})", article, option="output")
 
-    index = name_index(project.load())
+    graph = project.load()
+    index = name_index(graph)
     mentions = find_mentions(text, index)
+    issues = find_issues(text, _issue_names(graph))
     quotes = find_quotes(text, mentions)
     claims = find_claims(text, mentions, quotes)
     dates = find_dates(text, date)
     events = find_events(text, mentions, dates, quotes, claims)
     reported = find_reported(text, mentions, quotes, claims)
     relative_text = article.with_suffix(".txt").resolve().relative_to(root).as_posix()
-    writer = _Writer(text, slug, index)
-    suggestions = (writer.names(mentions) + writer.events(events) + writer.statements(quotes, claims)
+    writer = _Writer(text, slug, index, issues)
+    suggestions = (writer.names(mentions) + writer.issues(issues) + writer.events(events) + writer.statements(quotes, claims)
                    + writer.reported(reported) + writer.dates(dates))
     header = [f"src:{slug} a kg:NewsArticle ;", f"    dcterms:title {_turtle_string(title)} ;"]
     if url:
@@ -182,6 +186,20 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     return Draft(slug, article, text_file, review, suggestions)
 
 
+def _issue_names(graph) -> dict[str, list[str]]:
+    """Every issue of the registry with its labels."""
+    names: dict[str, list[str]] = {}
+    for row in graph.query("""
+            PREFIX kg: <https://w3id.org/kgraph/ontology#>
+            PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT ?issue ?name WHERE {
+              ?issue a kg:Issue ; skos:prefLabel|skos:altLabel|rdfs:label ?name .
+            }"""):
+        names.setdefault(row["issue"].value, []).append(row["name"].value)
+    return names
+
+
 def _first_line(text: str) -> str:
     return next((line for line in text.splitlines() if line.strip()), "untitled")[:200]
 
@@ -190,10 +208,11 @@ def _first_line(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, text: str, slug: str, index) -> None:
+    def __init__(self, text: str, slug: str, index, issues: list[Mention] = ()) -> None:
         self.text = text
         self.slug = slug
         self.index = index
+        self.issue_mentions = list(issues)
         self.excerpts: dict[tuple[int, int], str] = {}
         self.new_iris: dict[str, str] = {}
 
@@ -273,7 +292,8 @@ class _Writer:
                 if claimed:
                     stance_lines.append(f"    kg:target {claimed[0]} ;")
                 else:
-                    stance_lines.append("    # TODO target: the claim, issue, event or statement this is about")
+                    stance_lines.append("    # TODO target: the claim, issue, event or statement this is about"
+                                        + self.target_hint(quote.sentence))
                     todo.append("the stance's target")
                 stance_lines.append(f"    kg:evidence {excerpt} .")
                 todo.append(f"the stance type kg:{quote.stance} (from {quote.cue.exact!r})")
@@ -329,7 +349,8 @@ class _Writer:
                      f"    kg:evidence {excerpt} ;", f"    kg:stance stance:{self.slug}-{name} .",
                      f"stance:{self.slug}-{name} a kg:Stance ;", f"    kg:expressedIn stmt:{self.slug}-{name} ;",
                      f"    kg:stanceType kg:{r.stance} ;  # from {r.cue.exact!r}: check",
-                     "    # TODO target: the claim, issue, event or statement this is about",
+                     "    # TODO target: the claim, issue, event or statement this is about"
+                     + self.target_hint(r.sentence),
                      f"    kg:evidence {excerpt} ."]
             todo = [f"the speaker {compact(r.speaker.iri)}", f"the stance type kg:{r.stance} (from {r.cue.exact!r})",
                     "the stance's target"]
@@ -342,9 +363,22 @@ class _Writer:
         from ..authoring.scaffold import _turtle_string
 
         return (f"{iri} a kg:Claim ;\n"
-                "    # TODO kind: kg:claimKind (kg:TopicDiscussed, kg:PlannedEvent, kg:PositionClaim, ...)\n"
+                "    # TODO kind: kg:claimKind (kg:TopicDiscussed, kg:PlannedEvent, kg:PositionClaim, ...)"
+                f"{self.target_hint(claim.sentence, 'kg:topic? the sentence names')}\n"
                 f"    kg:proposition {_turtle_string(claim.content.exact)} ;  # TODO say it as one plain sentence\n"
                 f"    kg:evidence {excerpt} .\n")
+
+    def issues(self, issues: list[Mention]) -> list[Suggestion]:
+        return [Suggestion("issue", [m.span], f"{compact(m.iri)} ({m.label})", "found",
+                           why=f"{m.why} at {m.span.start}-{m.span.end}", iri=m.iri) for m in issues]
+
+    def target_hint(self, span: Span, lead: str = "the sentence names") -> str:
+        """The issues the text names inside ``span``, as a hint for a stance's target."""
+        named = []
+        for m in self.issue_mentions:
+            if span.start <= m.span.start and m.span.end <= span.end and compact(m.iri) not in named:
+                named.append(compact(m.iri))
+        return f" ({lead} {', '.join(named)})" if named else ""
 
     def events(self, events: list[Event]) -> list[Suggestion]:
         from ..authoring.scaffold import _turtle_string

@@ -1,6 +1,7 @@
 """What a news text says, found by rules a reviewer can follow: sentences,
 names (the registry's, their variants, and new ones), quotes with their
-speakers and cues, reported claims, and dates.
+speakers and cues, statements without quotation, reported claims, events,
+issues, and dates.
 
 Every finding is a :class:`Span` of the text (code points from 0, the end
 excluded) with the exact characters it rests on, so that ``text[start:end]
@@ -19,7 +20,7 @@ from ..identity.normalize import normal_form
 from ..identity.resolver import Candidate, NameIndex
 
 __all__ = ["Span", "Mention", "Quote", "Claim", "DateFound", "Event", "Reported", "sentences", "find_mentions",
-           "find_quotes", "find_claims", "find_reported", "find_dates", "find_events"]
+           "find_quotes", "find_claims", "find_reported", "find_dates", "find_events", "find_issues"]
 
 
 @dataclass(frozen=True)
@@ -805,4 +806,33 @@ def find_events(text: str, mentions: list[Mention], dates: list[DateFound], quot
                 event.roles.append((m, role, None))
         event.dates = [d for d in dates if sentence.start <= d.span.start and d.span.end <= sentence.end]
         found.append(event)
+    return found
+
+
+# -- issues -------------------------------------------------------------------
+
+def find_issues(text: str, issues: dict[str, list[str]]) -> list[Mention]:
+    """Where the text writes an issue's label or alternative label
+    (``issues``: IRI to its names), in any case and spacing: "the unblocking
+    of the Lachin corridor". The longest name wins where two overlap."""
+    by_normal: dict[str, tuple[str, str]] = {}
+    for iri, names in issues.items():
+        for name in names:
+            by_normal.setdefault(normal_form(name).casefold(), (iri, name))
+    longest = max((len(n.split()) for n in by_normal), default=0)
+    found: list[Mention] = []
+    for sentence in sentences(text):
+        words = _words(text, sentence)
+        i = 0
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 0, -1):
+                start, end = words[i].start(), words[i + n - 1].end()
+                hit = by_normal.get(normal_form(text[start:end]).casefold())
+                if hit:
+                    found.append(Mention(Span.of(text, start, end), hit[0], hit[1], "issue",
+                                         why=f"the registry's issue {hit[1]!r}"))
+                    i += n
+                    break
+            else:
+                i += 1
     return found

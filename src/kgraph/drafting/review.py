@@ -9,10 +9,10 @@ import html
 
 __all__ = ["review_page"]
 
-_COLOURS = {"actor": "#cfe8ff", "variant": "#ffe2a8", "new-name": "#ffc9c9", "event": "#ffd8ef", "quote": "#d9f2d0",
+_COLOURS = {"actor": "#cfe8ff", "issue": "#e3e3e3", "variant": "#ffe2a8", "new-name": "#ffc9c9", "event": "#ffd8ef", "quote": "#d9f2d0",
             "statement": "#c8efe6",
             "claim": "#eadcff", "date": "#fff3b0"}
-_NAMES = {"actor": "registry name", "variant": "possible variant", "new-name": "new name", "event": "event",
+_NAMES = {"actor": "registry name", "issue": "issue", "variant": "possible variant", "new-name": "new name", "event": "event",
           "quote": "quote", "statement": "statement without a quote", "claim": "reported claim", "date": "date"}
 
 
