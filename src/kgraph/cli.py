@@ -477,11 +477,12 @@ def draft(project, text_path, title, url, published, slug, output, accept_path) 
     Writes drafts/SLUG.trig (the article's graph, marked unreviewed, every
     suggestion with a TODO), drafts/SLUG.txt (the text) and drafts/SLUG.html
     (the review page: the text with every suggestion highlighted). It finds
-    the registry's actors and places under any of their names, new names,
-    quotes in every quote style with their speaker and speech verb,
-    statements and stances typed from that verb, reported claims, and dates.
-    Every literal is a piece of the text, with its position. Nothing lands
-    in data/ until the draft is accepted:
+    the registry's actors and places under any of their names, issues, new
+    names, events with their participants, quotes in every quote style with
+    their speaker and speech verb, statements and stances typed from that
+    verb, reported claims, and dates. Every literal is a piece of the text,
+    with its position. Nothing lands in data/ until the draft is accepted
+    (--accept refuses while a # TODO is left or validation fails):
 
     \b
       kgraph validate drafts/SLUG.trig      what is left to settle
@@ -501,6 +502,13 @@ def draft(project, text_path, title, url, published, slug, output, accept_path) 
         from .render.validation import render_report
 
         report = accept_draft(accept_path, project=project)
+        if report.violations and all(v.source == "kgraph:draft" for v in report.violations):
+            for v in report.violations:  # TODOs left: nothing was validated yet
+                click.echo(f"{_relative(v.file)}:{v.line}: {v.severity}: {v.message}")
+            click.echo(f"{len(report.violations)} TODO{'s' if len(report.violations) != 1 else ''} left")
+            click.echo(f"Error: {_relative(accept_path)} is not ready: settle the TODOs above (nothing moved)",
+                       err=True)
+            sys.exit(EXIT_VIOLATIONS)
         if report.violations or report.errors:
             click.echo(render_report(report, "text", relative_to=project.root), nl=False)
             click.echo(f"Error: {_relative(accept_path)} is not ready: settle the violations above (nothing moved)",
