@@ -58,6 +58,7 @@ from kgraph.drafting.draft import draft
 from kgraph.identity.registry import name_index
 from kgraph.namespaces import PREFIXES
 from kgraph.project import find_project
+from kgraph.sparql.params import parse_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "benchmarks" / "data" / "drafting"
@@ -76,11 +77,6 @@ class Gold:
     dates: list[tuple[str, str | None, bool]] = field(default_factory=list)  # words, value, review
 
 
-def expand(name: str) -> str:
-    prefix, local = name.split(":", 1)
-    return PREFIXES[prefix] + local
-
-
 def read_gold(path: Path) -> Gold:
     fields: dict[str, str] = {}
     names, dates = {}, []
@@ -89,7 +85,7 @@ def read_gold(path: Path) -> Gold:
             continue
         row = line.split("\t")
         if row[0] == "name":
-            names[row[1]] = row[2] if row[2] == "new" else expand(row[2])
+            names[row[1]] = row[2] if row[2] == "new" else parse_iri(row[2]).value
         elif row[0] == "date":
             dates.append((row[1], None if row[2] == "-" else row[2], len(row) > 3 and row[3] == "review"))
         elif len(row) == 2:

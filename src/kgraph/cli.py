@@ -692,10 +692,10 @@ def actors_merge(project, keep: str, other: str, dry_run: bool) -> None:
     """
     from .identity.merge import MergeError, merge_actors
     from .render.validation import render_report
-    from .sparql.params import _iri
+    from .sparql.params import parse_iri
 
     try:
-        iris = [_iri(value).value for value in (keep, other)]
+        iris = [parse_iri(value).value for value in (keep, other)]
     except ValueError as exc:
         raise click.BadParameter(f"{exc}: give an IRI or a prefixed name such as actor:ramin-mammadov") from None
     try:

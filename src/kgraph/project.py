@@ -148,6 +148,14 @@ class Project:
         roles = {p.resolve() for p in ontology}
         return ProjectGraph.of(self, dataset, lambda source: source.path.resolve() in roles)
 
+    def load_registry(self) -> "ProjectGraph":
+        """The registry (``data/registry/``, where every actor, place, post and
+        issue is described) and the ontology, without the articles: what a
+        name lookup needs, however large the corpus."""
+        if not self.registry_dir.is_dir():
+            return self.load_ontology()
+        return self.load([self.registry_dir], allow_empty=True)
+
     def load_ontology(self) -> "ProjectGraph":
         """The ontology alone, as a project graph without data."""
         from .rdf.load import load

@@ -176,16 +176,16 @@ def _look_up(project: Project, publisher: str | None, actors: Sequence[str]) -> 
         return None, ""
     from ..identity.registry import name_index, resolve_name
     from ..namespaces import compact
+    from ..sparql.params import parse_iri
 
-    index = name_index(project.load())
+    index = name_index(project.load_registry())
     iri = None
     if publisher is not None:
         wanted = publisher.strip()
-        prefix, _, local = wanted.partition(":")
-        if wanted.startswith("<") and wanted.endswith(">") or wanted.startswith(("http://", "https://")):
-            iri = wanted.strip("<>")
-        elif prefix in PREFIXES and local and " " not in wanted:
-            iri = PREFIXES[prefix] + local
+        try:
+            iri = parse_iri(wanted).value
+        except ValueError:
+            pass  # a name
         if iri is not None:
             if iri not in index.things:
                 raise ScaffoldError(f"publisher {wanted!r}: the registry has no actor {compact(iri)}", option="publisher")

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._util.atomic import write_bytes_atomic
+from ..authoring.scaffold import _turtle_string
 from ..errors import ScaffoldError
 from ..namespaces import BASE, PREFIXES, compact
 from ..project import Project, find_project
@@ -107,7 +108,7 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     Raises :class:`~kgraph.errors.ScaffoldError` for a text that is empty or
     not UTF-8, a bad slug, URL or date, or a draft that exists already.
     """
-    from ..authoring.scaffold import _turtle_string, slugify
+    from ..authoring.scaffold import slugify
     from ..identity.registry import name_index
 
     project = project or find_project()
@@ -149,7 +150,7 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     if root not in article.resolve().parents:
         raise ScaffoldError(f"a draft is written inside the project ({project.root})", article, option="output")
 
-    graph = project.load()
+    graph = project.load_registry()
     index = name_index(graph)
     mentions = find_mentions(text, index)
     issues = find_issues(text, _issue_names(graph))
@@ -218,8 +219,6 @@ class _Writer:
 
     def excerpt(self, span: Span, name: str) -> tuple[str, str]:
         """The excerpt's prefixed name, and its triples (once per span)."""
-        from ..authoring.scaffold import _turtle_string
-
         key = (span.start, span.end)
         if key in self.excerpts:
             return f"x:{self.excerpts[key]}", ""
@@ -254,8 +253,6 @@ class _Writer:
         return out
 
     def statements(self, quotes: list[Quote], claims: list[Claim]) -> list[Suggestion]:
-        from ..authoring.scaffold import _turtle_string
-
         out = []
         claim_of_sentence: dict[int, tuple[str, Claim]] = {}
         for n, claim in enumerate(claims, 1):
@@ -336,8 +333,6 @@ class _Writer:
         return out
 
     def reported(self, reported: list[Reported]) -> list[Suggestion]:
-        from ..authoring.scaffold import _turtle_string
-
         out = []
         for n, r in enumerate(reported, 1):
             name = f"said-{n}"
@@ -360,8 +355,6 @@ class _Writer:
         return out
 
     def _claim_turtle(self, iri: str, claim: Claim, excerpt: str) -> str:
-        from ..authoring.scaffold import _turtle_string
-
         return (f"{iri} a kg:Claim ;\n"
                 "    # TODO kind: kg:claimKind (kg:TopicDiscussed, kg:PlannedEvent, kg:PositionClaim, ...)"
                 f"{self.target_hint(claim.sentence, 'kg:topic? the sentence names')}\n"
@@ -381,8 +374,6 @@ class _Writer:
         return f" ({lead} {', '.join(named)})" if named else ""
 
     def events(self, events: list[Event]) -> list[Suggestion]:
-        from ..authoring.scaffold import _turtle_string
-
         out = []
         for n, event in enumerate(events, 1):
             name = f"event-{n}"

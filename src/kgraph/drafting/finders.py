@@ -171,52 +171,52 @@ def find_mentions(text: str, index: NameIndex, *, max_words: int = 7) -> list[Me
     by_normal: dict[str, list] = {}
     for form in index.forms:
         by_normal.setdefault(form.normal, []).append(form)
-    longest = max((len(f.normal.split()) for f in index.forms), default=1)
-    max_words = min(max_words, max(longest, 1))
+    most = max((len(f.normal.split()) for f in index.forms), default=1)
+    max_words = min(max_words, max(most, 1))
     mentions: list[Mention] = []
     taken = [False] * len(text)
-    def longest(words: list[re.Match], i: int, limit: int):
-        for n in range(min(limit, len(words) - i), 0, -1):
-            start, end = words[i].start(), words[i + n - 1].end()
-            for candidate_end in (end, _without_possessive(text, start, end)):
-                forms = by_normal.get(normal_form(text[start:candidate_end]))
-                if not forms:
-                    continue
-                fitting = [f for f in forms if _case_fits(text[start:candidate_end], f.text)]
-                things = {f.named.iri: f for f in fitting}
-                if len(things) == 1:
-                    form = next(iter(things.values()))
-                    return n, Mention(Span.of(text, start, candidate_end), form.named.iri, form.named.label,
-                                      form.named.kind, why=_why_known(text[start:candidate_end], form))
+
+    def named(start: int, end: int) -> Mention | None:
+        for candidate_end in (end, _without_possessive(text, start, end)):
+            found = text[start:candidate_end]
+            forms = [f for f in by_normal.get(normal_form(found), ()) if _case_fits(found, f.text)]
+            things = {f.named.iri: f for f in forms}
+            if len(things) == 1:
+                form = next(iter(things.values()))
+                return Mention(Span.of(text, start, candidate_end), form.named.iri, form.named.label,
+                               form.named.kind, why=_why_known(found, form))
         return None
 
     for sentence in sentences(text):
         words = _words(text, sentence)
-        i = 0
-        while i < len(words):
-            hit = longest(words, i, max_words)
-            if hit:
-                n, mention = hit
-                mentions.append(mention)
-                for k in range(mention.span.start, mention.span.end):
-                    taken[k] = True
-                # a name inside the name: "the headquarters of the Russian peacekeeping contingent"
-                inner = words[i + 1:i + n]
-                j = 0
-                while j < len(inner):
-                    sub = longest(inner, j, len(inner) - j)
-                    if sub and sub[1].iri != mention.iri:
-                        sub[1].why += f", inside {mention.span.exact!r}"
-                        mentions.append(sub[1])
-                        j += sub[0]
-                    else:
-                        j += 1
-                i += n
-            else:
-                i += 1
+        for i, n, mention in _longest_first(words, max_words, named):
+            mentions.append(mention)
+            for k in range(mention.span.start, mention.span.end):
+                taken[k] = True
+            # a name inside the name: "the headquarters of the Russian peacekeeping contingent"
+            for _, _, inner in _longest_first(words[i + 1:i + n], n - 1, named):
+                if inner.iri != mention.iri:
+                    inner.why += f", inside {mention.span.exact!r}"
+                    mentions.append(inner)
     mentions.extend(_new_names(text, index, taken))
     mentions.sort(key=lambda m: m.span.start)
     return mentions
+
+
+def _longest_first(words: list[re.Match], limit: int, match):
+    """Walk ``words`` from the left, taking at each place the longest run of
+    at most ``limit`` words that ``match(start, end)`` turns into a mention:
+    yields ``(first word, words taken, mention)``."""
+    i = 0
+    while i < len(words):
+        for n in range(min(limit, len(words) - i), 0, -1):
+            mention = match(words[i].start(), words[i + n - 1].end())
+            if mention is not None:
+                yield i, n, mention
+                i += n
+                break
+        else:
+            i += 1
 
 
 def _without_possessive(text: str, start: int, end: int) -> int:
@@ -819,20 +819,14 @@ def find_issues(text: str, issues: dict[str, list[str]]) -> list[Mention]:
     for iri, names in issues.items():
         for name in names:
             by_normal.setdefault(normal_form(name).casefold(), (iri, name))
-    longest = max((len(n.split()) for n in by_normal), default=0)
+    most = max((len(n.split()) for n in by_normal), default=0)
+
+    def named(start: int, end: int) -> Mention | None:
+        hit = by_normal.get(normal_form(text[start:end]).casefold())
+        return None if hit is None else Mention(Span.of(text, start, end), hit[0], hit[1], "issue",
+                                                why=f"the registry's issue {hit[1]!r}")
+
     found: list[Mention] = []
     for sentence in sentences(text):
-        words = _words(text, sentence)
-        i = 0
-        while i < len(words):
-            for n in range(min(longest, len(words) - i), 0, -1):
-                start, end = words[i].start(), words[i + n - 1].end()
-                hit = by_normal.get(normal_form(text[start:end]).casefold())
-                if hit:
-                    found.append(Mention(Span.of(text, start, end), hit[0], hit[1], "issue",
-                                         why=f"the registry's issue {hit[1]!r}"))
-                    i += n
-                    break
-            else:
-                i += 1
+        found.extend(mention for _, _, mention in _longest_first(_words(text, sentence), most, named))
     return found

@@ -19,7 +19,7 @@ from .saved import PARAM_TYPES, Param, SavedQuery
 from .guard import refuse_service
 from .text import values_block, where_group_offset
 
-__all__ = ["bind_parameters", "prepare"]
+__all__ = ["bind_parameters", "prepare", "parse_iri"]
 
 _BY_LABEL = (
     "SELECT DISTINCT ?thing WHERE { ?thing <%s>|<%s>|<%s> ?name . FILTER(isIRI(?thing) && LCASE(STR(?name)) = LCASE(?wanted)) }"
@@ -27,7 +27,9 @@ _BY_LABEL = (
 )
 
 
-def _iri(value: str) -> ox.NamedNode:
+def parse_iri(value: str) -> ox.NamedNode:
+    """``<IRI>``, an IRI or a prefixed name of kgraph's namespaces, as a term;
+    ``ValueError`` for anything else."""
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
@@ -63,10 +65,10 @@ def _by_similar_name(value: str, dataset) -> ox.NamedNode:
 
 def _convert(param: Param, value: str, dataset) -> ox.NamedNode | ox.Literal:
     if param.type == "iri":
-        return _iri(value)
+        return parse_iri(value)
     if param.type == "resource":
         try:
-            return _iri(value)
+            return parse_iri(value)
         except ValueError:
             if dataset is None:
                 raise
