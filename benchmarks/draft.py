@@ -15,6 +15,11 @@ registry, and the draft is compared with the gold:
 - **quotes**: the hand encoding's ``kg:quote`` values; found when the draft
   has the same words exactly (and, looser, when one holds the other);
   every draft excerpt is checked against the text at its positions.
+  *Passages*: the same comparison over stretches of quoted text, each
+  statement's quote values found in the text and joined where only white
+  space separates them. A hand encoder may cut one passage into several
+  values (one for each stance it supports); a passage is exact when the
+  draft quotes the same characters, however it cuts them.
 - **statements, speakers, stance types**: a hand statement is found when a
   draft statement's evidence overlaps its evidence in the text; its speaker
   is right when such a statement has the same ``kg:speaker``; each hand
@@ -132,6 +137,26 @@ class Encoding:
                     spans.append((at, at + len(exact)))
         return spans
 
+    def passages(self) -> set[tuple[int, int]]:
+        """Stretches of quoted text: each statement's quotes, joined across white space."""
+        out = set()
+        for s in self.nodes("Statement"):
+            where = self.where(s)
+            spans = []
+            for quote in self.of(s, KG + "quote"):
+                inside = [a + self.text[a:b].find(quote) for a, b in where if quote in self.text[a:b]]
+                at = inside[0] if inside else self.text.find(quote)
+                if at >= 0:
+                    spans.append((at, at + len(quote)))
+            merged: list[list[int]] = []
+            for a, b in sorted(spans):
+                if merged and not self.text[merged[-1][1]:a].strip():
+                    merged[-1][1] = max(merged[-1][1], b)
+                else:
+                    merged.append([a, b])
+            out.update((a, b) for a, b in merged)
+        return out
+
     def keys(self) -> set[tuple[str, str, str]]:
         out = set()
         for s, p, o in self.triples:
@@ -185,7 +210,9 @@ def score(gold: Gold, made, text: str) -> dict:
     loose = sum(any(h in o or o in h for o in our_quotes) for h in hand_quotes)
     verbatim = [text[int(ours.of(x, OA + "start")[0]):int(ours.of(x, OA + "end")[0])] == ours.of(x, OA + "exact")[0]
                 for x in ours.nodes("Excerpt")]
+    hand_passages, our_passages = hand.passages(), ours.passages()
     out["quotes"] = dict(gold=len(hand_quotes), exact=len(hand_quotes & our_quotes), loose=loose,
+                         passages=len(hand_passages), passages_exact=len(hand_passages & our_passages),
                          drafted=len(our_quotes), right=len(hand_quotes & our_quotes),
                          excerpts=len(verbatim), verbatim=sum(verbatim),
                          missed=sorted(hand_quotes - our_quotes))
@@ -308,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         return "–" if r is None else f"{r:.2f}"
 
     lines += ["## Quality", "",
-              "| text | names identified (offered) | names precision | new names | quotes exact (loose) | quotes precision "
+              "| text | names identified (offered) | names precision | new names | quotes exact (loose) | quoted passages exact | quotes precision "
               "| excerpts verbatim | statements found | speakers | stance types | claims recall / precision "
               "| events found (typed) / precision | participations | dates | triples held |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for gold, r in [*rows, (None, totals)]:
         n, q, s, c, d, t, e = (r[k] for k in ("names", "quotes", "statements", "claims", "dates", "triples", "events"))
         label = "**all**" if gold is None else f"`{gold.text.relative_to(ROOT).as_posix()}`"
@@ -319,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {label} | {n['identified']}/{n['known']} = {pct(n['identified'], n['known'])} "
             f"({pct(n['offered'], n['known'])}) | {pct(n['right'], n['proposed'])} | {n['new_found']}/{n['new']} "
             f"| {q['exact']}/{q['gold']} = {pct(q['exact'], q['gold'])} ({pct(q['loose'], q['gold'])}) "
+            f"| {q['passages_exact']}/{q['passages']} = {pct(q['passages_exact'], q['passages'])} "
             f"| {pct(q['right'], q['drafted'])} | {q['verbatim']}/{q['excerpts']} "
             f"| {s['found']}/{s['gold']} = {pct(s['found'], s['gold'])} | {s['speakers']}/{s['gold']} = "
             f"{pct(s['speakers'], s['gold'])} | {s['stance_types']}/{s['stances']} = {pct(s['stance_types'], s['stances'])} "

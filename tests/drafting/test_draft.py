@@ -353,3 +353,19 @@ def test_the_benchmark_runs_to_the_end(tmp_path):
     for text in ("docs/examples/talks.txt", "data/sources/baku-stepanakert-contacts-opinion.txt",
                  "tests/data/drafting/talks-resume.txt", "**all**", "A batch of 3 drafts"):
         assert text in report
+
+
+def test_the_benchmark_joins_a_passage_cut_into_pieces(tmp_path):
+    """A hand encoder may cut one quoted passage into several values; the
+    passage measure joins pieces separated only by white space, and keeps
+    pieces a speaker tag separates apart."""
+    from benchmarks.draft import Encoding
+
+    text = "“We met. We will meet again,” she said, “soon.”\n“Next week.”"
+    trig = tmp_path / "one.trig"
+    trig.write_text("""@prefix kg: <https://w3id.org/kgraph/ontology#> .
+<urn:g> { <urn:s> a kg:Statement ; kg:quote "We met." , "We will meet again" , "soon." .
+          <urn:t> a kg:Statement ; kg:quote "Next week." . }
+""", encoding="utf-8")
+    passages = {text[a:b] for a, b in Encoding(trig, text).passages()}
+    assert passages == {"We met. We will meet again", "soon.", "Next week."}
