@@ -271,10 +271,20 @@ def _relative(path: Path) -> str:
     help="Validate what the git index holds (what the next commit would add), not the working tree: "
          "for a pre-commit hook.",
 )
+@click.option(
+    "--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
+    help="The sources folder: where the texts of sources kept outside the repository (kg:textName) are "
+         "(env KGRAPH_SOURCES). A source whose text is not there is reported, its quotes skipped.",
+)
+@click.option(
+    "--require-sources", is_flag=True,
+    help="Make a source whose text is not in the sources folder a violation (for setups that hold every text).",
+)
 @click.pass_obj
 def validate(
     project, paths: tuple[Path, ...], fmt: str, shapes: Path | None, strict: bool, allow_empty: bool,
-    no_registry: bool, shacl_engine: str, changed_since: str | None, staged: bool,
+    no_registry: bool, shacl_engine: str, changed_since: str | None, staged: bool, sources: Path | None,
+    require_sources: bool,
 ) -> None:
     """Validate RDF files: strict parsing, SHACL shapes, SPARQL checks.
 
@@ -287,7 +297,10 @@ def validate(
     changed since that git revision are validated, with the registry entries
     they use; a changed registry also brings in every article that uses an
     entry it changed. With --staged, the files the git index changes are
-    validated as they are staged (untracked drafts are left alone).
+    validated as they are staged (untracked drafts are left alone). A source
+    whose text is kept outside the repository (kg:textName) is checked
+    against its copy in the sources folder (--sources or KGRAPH_SOURCES);
+    without one, its quotes are skipped and a warning says so.
 
     \b
     Exit codes:
@@ -303,6 +316,7 @@ def validate(
     report = run(
         list(paths), project=project, store=_store(project), changed_since=changed_since, staged=staged, shapes=shapes,
         allow_empty=allow_empty, strict=strict, with_registry=not no_registry, engine=shacl_engine, errors="report",
+        sources=sources, require_sources=require_sources,
     )
     if report.failed:
         # every format carries the errors; on a terminal they are the Error: lines
@@ -432,8 +446,14 @@ def new() -> None:
 @click.option("--actor", "actors", multiple=True, metavar="NAME",
               help="A name the article uses (repeatable): the scaffold lists the registry's IRI for it, or its "
                    "likeliest candidates.")
+@click.option("--keep-text-outside", is_flag=True,
+              help="The text may not be redistributed: write it to the sources folder (--sources or "
+                   "KGRAPH_SOURCES), not data/sources/, and name it with kg:textName.")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
+              help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
 @click.pass_obj
-def new_article(project, title, text_path, url, published, slug, publisher, actors) -> None:
+def new_article(project, title, text_path, url, published, slug, publisher, actors, keep_text_outside,
+                sources) -> None:
     """Scaffold data/articles/SLUG.trig and data/sources/SLUG.txt for a new article.
 
     The scaffold describes the source (title, URL, date, text file and its
@@ -453,7 +473,10 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
             text = text_path.read_bytes()
         except OSError as exc:
             raise click.UsageError(f"cannot read --text {text_path}: {exc.strerror or exc}") from None
+    if keep_text_outside and sources is None:
+        raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
     created = scaffold(title, text, project=project, slug=slug, url=url, published=published, publisher=publisher,
+                       sources=sources if keep_text_outside else None,
                        actors=actors)
     click.echo(f"wrote {_relative(created.text)} (sha256 {created.sha256})")
     click.echo(f"wrote {_relative(created.article)}")
@@ -470,8 +493,14 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
               help="The draft's TriG file (default: drafts/SLUG.trig); its text and review page go beside it.")
 @click.option("--accept", "accept_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Accept a reviewed draft: check it, then move it and its text into data/.")
+@click.option("--keep-text-outside", is_flag=True,
+              help="With --accept: the text may not be redistributed; move it to the sources folder "
+                   "(--sources or KGRAPH_SOURCES), not data/sources/, and name it with kg:textName.")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
+              help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
 @click.pass_obj
-def draft(project, text_path, title, url, published, slug, output, accept_path) -> None:
+def draft(project, text_path, title, url, published, slug, output, accept_path, keep_text_outside,
+          sources) -> None:
     """Draft the encoding of a news TEXT for a person to review.
 
     Writes drafts/SLUG.trig (the article's graph, marked unreviewed, every
@@ -496,12 +525,16 @@ def draft(project, text_path, title, url, published, slug, output, accept_path) 
     """
     from .drafting.draft import accept_draft, draft as make
 
+    if keep_text_outside and accept_path is None:
+        raise click.UsageError("--keep-text-outside goes with --accept DRAFT")
     if accept_path is not None:
         if text_path is not None:
             raise click.UsageError("give either TEXT (to draft) or --accept DRAFT, not both")
         from .render.validation import render_report
 
-        report = accept_draft(accept_path, project=project)
+        if keep_text_outside and sources is None:
+            raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
+        report = accept_draft(accept_path, project=project, sources=sources if keep_text_outside else None)
         if report.violations and all(v.source == "kgraph:draft" for v in report.violations):
             for v in report.violations:  # TODOs left: nothing was validated yet
                 click.echo(f"{_relative(v.file)}:{v.line}: {v.severity}: {v.message}")

@@ -164,6 +164,26 @@ def test_the_scaffold_looks_names_up_in_the_registry(contributor):
     assert run("validate", root / "data" / "articles" / "test-talks.trig").exit_code == 0
 
 
+def test_the_scaffold_keeps_a_text_that_may_not_be_shared_outside(contributor, tmp_path, monkeypatch):
+    monkeypatch.delenv("KGRAPH_SOURCES", raising=False)
+    root, run, text = contributor
+    out = run("new", "article", "--title", "Test talks", "--text", text, "--keep-text-outside")
+    assert out.exit_code == 2 and "needs the sources folder" in out.stderr
+    corpus = tmp_path / "private-texts"
+    monkeypatch.setenv("KGRAPH_SOURCES", str(corpus))
+    out = run("new", "article", "--title", "Test talks", "--text", text, "--keep-text-outside")
+    assert out.exit_code == 0, out.output
+    assert (corpus / "test-talks.txt").read_text(encoding="utf-8") == TEXT
+    assert not (root / "data" / "sources" / "test-talks.txt").exists()
+    content = (root / "data" / "articles" / "test-talks.trig").read_text(encoding="utf-8")
+    assert 'kg:textName "test-talks.txt"' in content and "kg:textFile" not in content
+    assert "test-talks.txt in your sources folder" in content
+    assert run("validate", "--require-sources").exit_code == 0
+    monkeypatch.delenv("KGRAPH_SOURCES")
+    out = run("validate", "--require-sources")
+    assert out.exit_code == 1 and "no sources folder was given" in out.output
+
+
 @pytest.mark.parametrize("publisher,message", [
     ("Azer media", 'did you mean actor:azerbaijani-media "Azerbaijani media"'),
     ("actor:no-such-outlet", "the registry has no actor actor:no-such-outlet"),

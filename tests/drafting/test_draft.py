@@ -230,6 +230,32 @@ def test_a_settled_draft_is_accepted_into_data(project, tmp_path):
     assert out.exit_code == 0 and "a useful step" in out.output, out.output
 
 
+def test_a_text_that_may_not_be_shared_is_accepted_outside_the_repository(project, tmp_path, monkeypatch):
+    monkeypatch.delenv("KGRAPH_SOURCES", raising=False)
+    text = tmp_path / "short.txt"
+    text.write_text(SHORT, encoding="utf-8")
+    assert _run(project, "draft", text, "--published", "2023-04-15").exit_code == 0
+    article = project / "drafts" / "envoy-welcomes-talks.trig"
+    todo = "    # TODO target: the claim, issue, event or statement this is about\n"
+    article.write_text(article.read_text(encoding="utf-8").replace(todo, "    kg:target issue:peace-negotiations ;\n"),
+                       encoding="utf-8")
+    out = _run(project, "draft", "--accept", article, "--keep-text-outside")
+    assert out.exit_code == 2 and "needs the sources folder" in out.stderr
+    corpus = tmp_path / "texts"
+    out = _run(project, "draft", "--accept", article, "--keep-text-outside", "--sources", corpus)
+    assert out.exit_code == 0, out.output + out.stderr
+    assert (corpus / "envoy-welcomes-talks.txt").read_text(encoding="utf-8") == SHORT
+    assert not (project / "data" / "sources" / "envoy-welcomes-talks.txt").exists()
+    content = (project / "data" / "articles" / "envoy-welcomes-talks.trig").read_text(encoding="utf-8")
+    assert 'kg:textName "envoy-welcomes-talks.txt"' in content and "kg:textFile" not in content
+    # without the folder its quotes are skipped, and said to be; with it they are checked
+    out = _run(project, "validate")
+    assert out.exit_code == 0 and "1 source without its text" in out.output, out.output
+    monkeypatch.setenv("KGRAPH_SOURCES", str(corpus))
+    out = _run(project, "validate", "--require-sources")
+    assert out.exit_code == 0 and "without its text" not in out.output, out.output
+
+
 @pytest.mark.parametrize("content,args,message", [
     (None, [], "cannot read the text"),
     (b"", [], "the text is empty"),

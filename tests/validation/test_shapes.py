@@ -96,6 +96,9 @@ CASES: dict[str, tuple[str, str]] = {
     "SourceTitle": ('src:article dcterms:title "North and South meet" .', ""),
     "SourceTextFile": ('src:article kg:textFile "data/sources/article.txt" .', 'src:article kg:textFile "../../etc/passwd" .'),
     "SourceHash": ('src:article kg:sha256 "965df5ebb6a93261ca8fd3fa7e107a4b6b156e23fdf1a119400cab66bdc60749" .', 'src:article kg:sha256 "ABC" .'),
+    "SourceTextWhere": ('src:article kg:textFile "data/sources/article.txt" .', ""),
+    "SourceTextName": ("", 'src:article kg:textName "texts/article.txt" .'),
+    "SourceLicense": ("", 'src:article dcterms:license "CC BY 4.0" .'),
     "SourcePublisher": ("", "src:article dcterms:publisher place:town ."),
     "SourceDate": ('src:article dcterms:issued "2023-03-02"^^xsd:date .', 'src:article dcterms:issued "2 March 2023" .'),
     "ExcerptText": ("", 'x:met oa:exact "Other words." .'),
@@ -130,6 +133,8 @@ CHECK_CASES: dict[str, tuple[str, str]] = {
     "foreign-iri": ("", "event:meeting kg:place <file:///home/me/data/place/town> ."),
     "excerpt-position": ("", "x:met oa:start 1 ; oa:end 5 ."),
     "unreviewed-draft": ("", "src:article kg:reviewStatus kg:Unreviewed ."),
+    "source-text-not-available": ('src:article kg:textFile "data/sources/article.txt" .',
+                                  'src:article kg:textName "article.txt" .'),
 }
 
 _HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + "PREFIX x: <https://w3id.org/kgraph/excerpt/test/>\n"

@@ -66,8 +66,14 @@ def new_article(
     published: str | None = None,
     publisher: str | None = None,
     actors: Sequence[str] = (),
+    sources: str | Path | None = None,
 ) -> NewArticle:
     """Scaffold a new article in the project's ``data/``.
+
+    With ``sources`` (the sources folder, see :func:`kgraph.validate`), the
+    text is one that may not be redistributed: it is written to
+    ``SOURCES/SLUG.txt``, not ``data/sources/``, and the source names it
+    with ``kg:textName``.
 
     ``publisher`` (the outlet's name, IRI or prefixed name) and ``actors``
     (names the article uses) are looked up in the registry by the identity
@@ -130,7 +136,8 @@ def new_article(
     publisher_iri, named = _look_up(project, publisher, actors)
 
     articles = project.articles_dir
-    sources = project.sources_dir
+    outside = sources is not None
+    sources = Path(sources).expanduser() if outside else project.sources_dir
     article_path, text_path = articles / f"{slug}.trig", sources / f"{slug}.txt"
     for path in (article_path, text_path):
         if path.exists() or path.is_symlink():
@@ -138,7 +145,8 @@ def new_article(
     # every path is checked before anything is created: a symbolic link
     # (data/ itself, data/articles, data/sources) must not lead out of the project
     root = project.root.resolve()
-    for path in (project.data_dir, articles, sources, article_path, text_path):
+    inside = (project.data_dir, articles, article_path) + (() if outside else (sources, text_path))
+    for path in inside:
         if root not in path.resolve().parents:
             raise ScaffoldError("leads out of the project (a symbolic link?); kgraph writes only inside "
                                 f"{project.root}", path)
@@ -150,6 +158,8 @@ def new_article(
 
     digest = hashlib.sha256(text).hexdigest()
     relative = f"data/sources/{slug}.txt"
+    where = f'kg:textName "{slug}.txt"' if outside else f'kg:textFile "{relative}"'
+    shown = f"{slug}.txt in your sources folder" if outside else relative
     extra = ""
     if url:
         extra += f"\n    dcterms:source <{url}> ;"
@@ -159,7 +169,7 @@ def new_article(
         extra += f"\n    dcterms:publisher {_written(publisher_iri)} ;"
     document = _TEMPLATE.format(
         prefixes=_prefix_block(slug) + named,
-        slug=slug, title=_turtle_string(title), extra=extra, text_file=relative, sha256=digest, base=BASE,
+        slug=slug, title=_turtle_string(title), extra=extra, text_file=shown, text_line=where, sha256=digest, base=BASE,
     )
     write_bytes_atomic(text_path, text)
     try:
@@ -249,7 +259,7 @@ _TEMPLATE = """\
 
 src:{slug} a kg:NewsArticle ;
     dcterms:title {title} ;{extra}
-    kg:textFile "{text_file}" ;
+    {text_line} ;
     kg:sha256 "{sha256}" .
 
 # --- Examples: uncomment, then replace every part in CAPITALS. ------------------

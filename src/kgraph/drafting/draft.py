@@ -504,12 +504,18 @@ def _check_gate(document: str, text: str) -> None:
 # -- accepting ------------------------------------------------------------------
 
 
-def accept_draft(path: str | Path, *, project: Project | None = None):
+def accept_draft(path: str | Path, *, project: Project | None = None, sources: str | Path | None = None):
     """Move a reviewed draft into ``data/``: its text to
     ``data/sources/SLUG.txt``, its encoding (without the unreviewed mark,
     pointing at the moved text) to ``data/articles/SLUG.trig``. Nothing
     moves while a ``# TODO`` is left in the file, or unless the draft, so
     changed, validates with no violation.
+
+    With ``sources`` (a folder: the sources folder, see
+    :func:`kgraph.validate`), the text is one that may not be redistributed:
+    it goes to ``SOURCES/SLUG.txt`` instead, and the encoding names it with
+    ``kg:textName "SLUG.txt"``; nothing of the text enters the repository
+    but the excerpts.
 
     Returns the validation report, its results pointing at the draft's own
     lines (``accepted`` is the new article's path when it moved). Raises
@@ -534,13 +540,18 @@ def accept_draft(path: str | Path, *, project: Project | None = None):
         raise ScaffoldError("not a draft of kgraph draft (no kg:reviewStatus kg:Unreviewed line, or no kg:textFile)",
                             path)
     slug = path.stem
-    article, text = project.articles_dir / f"{slug}.trig", project.sources_dir / f"{slug}.txt"
-    for target in (article, text):
-        if target.exists():
-            raise ScaffoldError("already exists: the draft would overwrite it", target)
+    outside = Path(sources).expanduser() if sources is not None else None
+    folder = outside if outside is not None else project.sources_dir
+    article, text = project.articles_dir / f"{slug}.trig", folder / f"{slug}.txt"
     old_text = project.root / source.group(1)
     if not old_text.is_file():
         raise ScaffoldError(f"the draft's text {source.group(1)} is missing", path)
+    for target in (article, text):
+        # a copy already in the sources folder is taken as it is if it holds the same text
+        same = target == text and outside is not None and target.is_file() \
+            and target.read_bytes() == old_text.read_bytes()
+        if target.exists() and not same:
+            raise ScaffoldError("already exists: the draft would overwrite it", target)
     # the line before the mark ends with ";" in the draft: it ends the description now. The mark and its
     # TODO line become empty lines, so that every other line keeps its number.
     before = document[:mark.start()]
@@ -558,19 +569,24 @@ def accept_draft(path: str | Path, *, project: Project | None = None):
             for n, line in enumerate(accepted.splitlines(), 1) if re.search(r"#\s*TODO\b", line)]
     if left:
         return ValidationReport(violations=left, files=[path])
-    relative = text.resolve().relative_to(project.root.resolve()).as_posix()
-    accepted = accepted.replace(f'kg:textFile "{source.group(1)}"', f'kg:textFile "{relative}"', 1)
-    with tempfile.TemporaryDirectory(prefix="kgraph-accept-") as folder:
-        trial = Path(folder)
+    if outside is None:
+        relative = text.resolve().relative_to(project.root.resolve()).as_posix()
+        accepted = accepted.replace(f'kg:textFile "{source.group(1)}"', f'kg:textFile "{relative}"', 1)
+    else:
+        relative = f"kept-outside/{slug}.txt"  # in the trial copy only
+        accepted = accepted.replace(f'kg:textFile "{source.group(1)}"', f'kg:textName "{slug}.txt"', 1)
+    with tempfile.TemporaryDirectory(prefix="kgraph-accept-") as scratch:
+        trial = Path(scratch)
         for part in ("ontology", "queries", "data"):
             if (project.root / part).is_dir():
                 shutil.copytree(project.root / part, trial / part)
-        (trial / "data" / "articles").mkdir(parents=True, exist_ok=True)
-        (trial / "data" / "sources").mkdir(parents=True, exist_ok=True)
+        for part in ("data/articles", "data/sources", "kept-outside"):
+            (trial / part).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(old_text, trial / relative)
         trial_article = trial / "data" / "articles" / f"{slug}.trig"
         trial_article.write_text(accepted, encoding="utf-8")
-        report = validate([trial_article], project=find_project(trial))
+        report = validate([trial_article], project=find_project(trial), sources=trial / "kept-outside",
+                          require_sources=True)
 
         def home(v: Violation) -> Violation:  # a result in the trial copy, pointed at the user's file
             if v.file is None or trial.resolve() not in Path(v.file).resolve().parents:
@@ -583,13 +599,16 @@ def accept_draft(path: str | Path, *, project: Project | None = None):
         report.errors = [home(v) for v in report.errors]
         if report.violations or report.errors:
             return report
-    for folder in (project.articles_dir, project.sources_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(text, old_text.read_bytes())
+    for needed in (project.articles_dir, folder):
+        needed.mkdir(parents=True, exist_ok=True)
+    kept = text.exists()
+    if not kept:
+        write_bytes_atomic(text, old_text.read_bytes())
     try:
         write_bytes_atomic(article, accepted.encode("utf-8"))
     except BaseException:
-        text.unlink(missing_ok=True)
+        if not kept:
+            text.unlink(missing_ok=True)
         raise
     for done in (path, old_text, path.with_suffix(".html")):
         done.unlink(missing_ok=True)

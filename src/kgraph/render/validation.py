@@ -58,6 +58,8 @@ def _summary(report: ValidationReport) -> str:
     return (
         f"{verdict}: {_plural(len(report.files), 'file')}, "
         f"{report.triples} triples, {report.shapes} shapes, {report.checks} checks; {counts}"
+        + (f"; {_plural(report.skipped_sources, 'source')} without its text (quote checks skipped)"
+           if report.skipped_sources else "")
     )
 
 

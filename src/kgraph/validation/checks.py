@@ -21,12 +21,13 @@ from .shacl import n3
 __all__ = ["run_checks"]
 
 
-def run_checks(graph, checks: Sequence[SavedQuery], root: Path) -> list[Violation]:
+def run_checks(graph, checks: Sequence[SavedQuery], root: Path, texts=None) -> list[Violation]:
     """Run every check over ``graph`` (data and ontology together); the
-    extension functions read files inside ``root`` only."""
+    extension functions read files inside ``root`` only, and the texts kept
+    outside it through ``texts`` (a :class:`~kgraph.sparql.functions.SourceTexts`)."""
     from ..sparql.functions import check_functions
 
-    functions = check_functions(root)
+    functions = check_functions(root, texts=texts)
     violations = []
     for check in checks:
         severity = str(check.header.get("severity", "violation")).lower()

@@ -8,6 +8,9 @@ from pathlib import Path
 
 __all__ = ["SEVERITIES", "Violation", "ValidationReport"]
 
+#: The check that reports a source whose text is not available.
+SKIPPED_SOURCE = "check:source-text-not-available"
+
 #: Severities from most to least serious, named as SHACL names them (lower case).
 SEVERITIES = ("violation", "warning", "info")
 
@@ -76,6 +79,12 @@ class ValidationReport:
             return not self.violations
         return not any(v.severity == "violation" for v in self.violations)
 
+    @property
+    def skipped_sources(self) -> int:
+        """Sources whose text is kept outside the repository and was not
+        available, so that their quotes were not checked against it."""
+        return sum(1 for v in self.violations if v.source == SKIPPED_SOURCE)
+
     def count(self, severity: str) -> int:
         return sum(1 for v in self.violations if v.severity == severity)
 
@@ -87,6 +96,7 @@ class ValidationReport:
             "shapes": self.shapes,
             "checks": self.checks,
             "unchecked_triples": self.unchecked_triples,
+            "skipped_sources": self.skipped_sources,
             "counts": {s: self.count(s) for s in SEVERITIES} | {"error": len(self.errors)},
             "notes": self.notes,
             "errors": [e.to_dict() for e in self.errors],

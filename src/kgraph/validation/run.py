@@ -9,6 +9,7 @@ line where its focus node is described.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -21,7 +22,7 @@ from ..project import Project, ProjectGraph, find_project
 from ..rdf.parse import parse_file
 from ..sparql.saved import SavedQuery, read_queries
 from .checks import run_checks
-from .report import SEVERITIES, ValidationReport, Violation
+from .report import SEVERITIES, SKIPPED_SOURCE, ValidationReport, Violation
 from .shacl import run_shacl
 
 __all__ = ["validate", "check"]
@@ -41,6 +42,8 @@ def validate(
     with_registry: bool = True,
     engine: str = "shacl",
     errors: str = "raise",
+    sources: str | Path | None = None,
+    require_sources: bool = False,
 ) -> ValidationReport:
     """Validate RDF files against the project's shapes and checks.
 
@@ -79,6 +82,15 @@ def validate(
     engine
         ``"shacl"`` (default): the Rust SHACL engine from PyPI ``shacl``;
         ``"pyshacl"``: pySHACL, the reference.
+    sources
+        The *sources folder*: where the texts of sources kept outside the
+        repository (``kg:textName``) are found (default: ``$KGRAPH_SOURCES``).
+        A source whose text is not there has its quotes skipped, reported by
+        the warning ``source-text-not-available`` and counted in
+        :attr:`~kgraph.validation.report.ValidationReport.skipped_sources`.
+    require_sources
+        Make a source whose text is not available a violation, not a warning
+        (for setups that hold every text).
     errors
         ``"raise"`` (default): an input that cannot be read raises its
         :class:`~kgraph.errors.InputError`. ``"report"``: every file is read,
@@ -111,7 +123,8 @@ def validate(
         if paths or changed_since is not None:
             raise InputError("validate either what is staged, or paths, or changes since a revision", option="staged")
         return _validate_staged(project, shapes=shapes, checks=checks, strict=strict, engine=engine,
-                                errors=errors, allow_empty=allow_empty)
+                                errors=errors, allow_empty=allow_empty, sources=sources,
+                                require_sources=require_sources)
     files: list[Path] = []
     try:
         if changed_since is not None:
@@ -138,7 +151,8 @@ def validate(
         if errors == "raise":
             raise
         return _unreadable(error, files, project.ontology_files(), project, strict)
-    return check(graph, shapes=shapes, checks=checks, strict=strict, engine=engine, allow_empty=allow_empty)
+    return check(graph, shapes=shapes, checks=checks, strict=strict, engine=engine, allow_empty=allow_empty,
+                 sources=sources, require_sources=require_sources)
 
 
 def _validate_staged(project: Project, *, errors: str, **options) -> ValidationReport:
@@ -195,13 +209,19 @@ def check(
     strict: bool = False,
     engine: str = "shacl",
     allow_empty: bool = False,
+    sources: str | Path | None = None,
+    require_sources: bool = False,
 ) -> ValidationReport:
     """Validate a loaded project graph: its data graphs, read with its ontology.
 
     A data file that holds no triple is a violation unless ``allow_empty``.
+    ``sources`` and ``require_sources`` are as for :func:`validate`.
     ``graph`` is not changed.
     """
+    from ..sparql.functions import SourceTexts
+
     project = graph.project
+    texts = SourceTexts(project.root, sources_folder(sources))
     shapes_path = Path(shapes) if shapes is not None else project.shapes_file
     shapes_quads = parse_file(shapes_path, data_dir=project.root).quads
     _refuse_services_in_shapes(shapes_quads, shapes_path)
@@ -214,14 +234,16 @@ def check(
     # The SPARQL checks run in a second thread while the shapes are checked:
     # both engines release the GIL.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-checks") as pool:
-        checked = pool.submit(_checks, graph, checks, project.root)
+        checked = pool.submit(_checks, graph, checks, texts)
         try:
             outcome = run_shacl(graph, shapes_quads, engine)
         except BaseException:
             checked.cancel()
             raise
         results = outcome.violations + checked.result()
-    results = _with_quote_hints(_one_per_dangling_reference(results), graph)
+    results = _with_quote_hints(_one_per_dangling_reference(results), graph, texts)
+    if require_sources:
+        results = [replace(v, severity="violation") if v.source == SKIPPED_SOURCE else v for v in results]
     if not allow_empty:
         results += [Violation("violation", "This file adds no triples: it is empty, or holds only comments, prefixes "
                               "or empty graphs. Add its triples, or remove it.", source="kgraph:empty-file",
@@ -236,11 +258,18 @@ def check(
     return report
 
 
-def _checks(graph: ProjectGraph, checks: Sequence[SavedQuery], root: Path) -> list[Violation]:
+def sources_folder(sources: str | Path | None = None) -> Path | None:
+    """The sources folder: ``sources``, else ``$KGRAPH_SOURCES``, else none."""
+    if sources is None or str(sources) == "":
+        sources = os.environ.get("KGRAPH_SOURCES") or None
+    return Path(sources).expanduser() if sources is not None else None
+
+
+def _checks(graph: ProjectGraph, checks: Sequence[SavedQuery], texts) -> list[Violation]:
     """The SPARQL checks, then the identity checks (names of actors and places)."""
     from ..identity.review import identity_checks
 
-    return run_checks(graph, checks, root) + identity_checks(graph)
+    return run_checks(graph, checks, texts.root, texts=texts) + identity_checks(graph)
 
 
 def _one_per_dangling_reference(results: list[Violation]) -> list[Violation]:
@@ -326,30 +355,30 @@ def _as_result(error) -> Violation:
                      file=error.path, line=error.line, column=error.column, hint=hint)
 
 
-_QUOTED_FROM = f"""SELECT ?file WHERE {{
+_QUOTED_FROM = f"""SELECT ?file ?name ?sha WHERE {{
   {{ ?focus <{PROV}wasQuotedFrom> ?source }} UNION {{ ?focus <{KG}evidence>/<{PROV}wasQuotedFrom> ?source }}
-  ?source <{KG}textFile> ?file
+  {{ ?source <{KG}textFile> ?file }} UNION {{ ?source <{KG}textName> ?name ; <{KG}sha256> ?sha }}
 }} LIMIT 1"""
 
 
-def _with_quote_hints(results: list[Violation], graph: ProjectGraph) -> list[Violation]:
+def _with_quote_hints(results: list[Violation], graph: ProjectGraph, texts) -> list[Violation]:
     """Quotes not found in their text get the closest passage and the first difference."""
+    from ..sparql.functions import corpus_locator
     from ..sparql.params import prepare
     from .hints import quote_hint
 
-    root = graph.project.root.resolve()
     out = []
     for v in results:
         if v.source == "check:quote-not-in-source" and v.focus and v.value and v.focus.startswith("<"):
             words = _literal(v.value)
             rows = list(graph.query(prepare(_QUOTED_FROM, {"focus": ox.NamedNode(v.focus[1:-1])})))
-            path = (root / rows[0]["file"].value).resolve() if rows else None
-            if words is not None and path is not None and root in path.parents and path.is_file():
-                try:
-                    hint = quote_hint(words, path.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError):
-                    hint = None
-                v = replace(v, hint=hint)
+            text = None
+            if rows and rows[0]["file"] is not None:
+                text = texts.text(rows[0]["file"].value)
+            elif rows and rows[0]["name"] is not None:
+                text = texts.text(corpus_locator(rows[0]["name"].value, rows[0]["sha"].value))
+            if words is not None and text is not None:
+                v = replace(v, hint=quote_hint(words, text))
         out.append(v)
     return out
 
