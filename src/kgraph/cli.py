@@ -484,13 +484,19 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
 
 
 @cli.command()
-@click.argument("text_path", metavar="TEXT", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("texts", metavar="[TEXT]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--title", help="The article's title, as published (default: the text's first line).")
 @click.option("--url", help="Where the article was published (http or https).")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date: dates without a year are read against it.")
 @click.option("--slug", help="File name stem (default: from the title).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The draft's TriG file (default: drafts/SLUG.trig); its text and review page go beside it.")
+@click.option("--publisher", metavar="NAME", help="The outlet, by name or IRI, looked up in the registry.")
+@click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="CSV or JSON lines with file,title,url,published,publisher,slug for each text: draft them all "
+                   "(the files named there, or only those given as TEXT).")
+@click.option("--skip-existing", is_flag=True,
+              help="In a batch, skip a text whose draft or article exists already (to resume a batch).")
 @click.option("--accept", "accept_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Accept a reviewed draft: check it, then move it and its text into data/.")
 @click.option("--keep-text-outside", is_flag=True,
@@ -499,8 +505,8 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
               help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
 @click.pass_obj
-def draft(project, text_path, title, url, published, slug, output, accept_path, keep_text_outside,
-          sources) -> None:
+def draft(project, texts, title, url, published, slug, output, publisher, metadata, skip_existing, accept_path,
+          keep_text_outside, sources) -> None:
     """Draft the encoding of a news TEXT for a person to review.
 
     Writes drafts/SLUG.trig (the article's graph, marked unreviewed, every
@@ -517,18 +523,23 @@ def draft(project, text_path, title, url, published, slug, output, accept_path, 
       kgraph validate drafts/SLUG.trig      what is left to settle
       kgraph draft --accept drafts/SLUG.trig
 
+    Several TEXTs, a folder (every *.txt under it) or --metadata FILE draft
+    a batch, one draft per text, with a progress bar and a summary of what
+    each needs reviewed; a text that cannot be drafted is reported and the
+    others go on.
+
     \b
     Exit codes:
       0  drafted (or accepted)
       1  --accept: the draft still has violations; nothing moved
-      2  bad input or usage
+      2  bad input or usage (in a batch: some text could not be drafted)
     """
     from .drafting.draft import accept_draft, draft as make
 
     if keep_text_outside and accept_path is None:
         raise click.UsageError("--keep-text-outside goes with --accept DRAFT")
     if accept_path is not None:
-        if text_path is not None:
+        if texts or metadata is not None:
             raise click.UsageError("give either TEXT (to draft) or --accept DRAFT, not both")
         from .render.validation import render_report
 
@@ -549,14 +560,60 @@ def draft(project, text_path, title, url, published, slug, output, accept_path, 
             sys.exit(EXIT_VIOLATIONS)
         click.echo(f"accepted {_relative(accept_path)} as {_relative(report.accepted)}")
         return
-    if text_path is None:
+    if not texts and metadata is None:
         raise click.UsageError("give the TEXT to draft (or --accept DRAFT)")
-    made = make(text_path, title=title, url=url, published=published, slug=slug, project=project, output=output)
+    if metadata is not None or len(texts) > 1 or any(t.is_dir() for t in texts):
+        given = [name for name, value in (("--title", title), ("--url", url), ("--published", published),
+                                          ("--slug", slug), ("-o", output), ("--publisher", publisher))
+                 if value is not None]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} name one text; for a batch, give them per text in "
+                                   "--metadata FILE")
+        _draft_batch(project, texts, metadata, skip_existing)
+        return
+    made = make(texts[0], title=title, url=url, published=published, slug=slug, project=project, output=output,
+                publisher=publisher)
     click.echo(f"wrote {_relative(made.article)}, {_relative(made.text)} and {_relative(made.review)}")
     click.echo(f"found {made.summary()}")
     click.echo(f"next: open {_relative(made.review)}, settle each TODO in {_relative(made.article)}, "
                f"check with kgraph validate {_relative(made.article)}, then kgraph draft --accept "
                f"{_relative(made.article)}")
+
+
+def _draft_batch(project, texts, metadata, skip_existing: bool) -> None:
+    """Draft many texts: a progress bar on a terminal, then a line for each
+    text (its draft and what to review) and the totals."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .drafting.batch import batch_items, draft_many
+
+    items = batch_items(texts, metadata)
+    console = _console(stderr=True)
+    with Progress(TextColumn("drafting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("drafting", total=len(items))
+        batch = draft_many(items, project=project, skip_existing=skip_existing,
+                           progress=lambda item: bar.advance(task))
+    for item, made in batch.drafted:
+        dates = sum(1 for s in made.suggestions if s.kind == "date" and s.todo)
+        review = [f"{n} {one if n == 1 else many}"
+                  for n, one, many in ((made.count("new-name"), "new name", "new names"),
+                                       (made.count("variant"), "possible variant", "possible variants"),
+                                       (dates, "date to read", "dates to read")) if n]
+        click.echo(f"{_relative(made.article)}: {made.todos} TODO{'s' if made.todos != 1 else ''}"
+                   + (f" ({', '.join(review)})" if review else ""))
+    for item, why in batch.skipped:
+        click.echo(f"skipped {item.label}: {why}")
+    for item, why in batch.failed:
+        click.echo(f"Error: {item.label}: {why}", err=True)
+    click.echo(f"drafted {len(batch.drafted)} of {len(items)} texts, {batch.todos} TODOs to review"
+               + (f"; {len(batch.skipped)} skipped" if batch.skipped else "")
+               + (f"; {len(batch.failed)} could not be drafted" if batch.failed else ""))
+    if batch.drafted:
+        click.echo("next: open each draft's review page (drafts/SLUG.html), settle its TODOs, then "
+                   "kgraph draft --accept drafts/SLUG.trig")
+    if batch.failed:
+        sys.exit(EXIT_ERROR)
 
 
 DOCS = ("ontology", "cli")

@@ -73,13 +73,14 @@ class Draft:
     text: Path
     review: Path
     suggestions: list[Suggestion]
+    other_todos: int = 0  # TODOs that are no suggestion's (a publisher the registry lacks)
 
     def count(self, kind: str) -> int:
         return sum(s.kind == kind for s in self.suggestions)
 
     @property
     def todos(self) -> int:
-        return sum(len(s.todo) for s in self.suggestions)
+        return sum(len(s.todo) for s in self.suggestions) + self.other_todos
 
     def summary(self) -> str:
         known = len({s.summary for s in self.suggestions if s.kind == "actor"})
@@ -98,18 +99,38 @@ class Draft:
         return f"{found}; {self.todos} TODO{'' if self.todos == 1 else 's'} to review"
 
 
+@dataclass
+class Names:
+    """What a draft looks names up in: the registry (with the ontology), its
+    name index and its issues' names. Built once for a batch of drafts."""
+
+    graph: object
+    index: object
+    issues: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, project: Project) -> "Names":
+        from ..identity.registry import name_index
+
+        graph = project.load_registry()
+        return cls(graph, name_index(graph), _issue_names(graph))
+
+
 def draft(text_path: str | Path, *, title: str | None = None, url: str | None = None,
           published: str | None = None, slug: str | None = None, project: Project | None = None,
-          output: str | Path | None = None) -> Draft:
+          output: str | Path | None = None, publisher: str | None = None, names: Names | None = None) -> Draft:
     """Draft the encoding of the text in ``text_path`` (see the module's
     description). ``output`` is the draft's TriG file (default
     ``drafts/SLUG.trig``); its text and review page are written beside it.
+    ``publisher`` is the outlet's name (or IRI): when the registry has
+    exactly that one, it becomes ``dcterms:publisher``; otherwise the draft
+    says so in a TODO, with the candidates. ``names`` (:meth:`Names.of`)
+    spares a batch from reading the registry for every text.
 
     Raises :class:`~kgraph.errors.ScaffoldError` for a text that is empty or
     not UTF-8, a bad slug, URL or date, or a draft that exists already.
     """
     from ..authoring.scaffold import slugify
-    from ..identity.registry import name_index
 
     project = project or find_project()
     path = Path(text_path)
@@ -150,10 +171,11 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
     if root not in article.resolve().parents:
         raise ScaffoldError(f"a draft is written inside the project ({project.root})", article, option="output")
 
-    graph = project.load_registry()
-    index = name_index(graph)
+    names = names or Names.of(project)
+    index = names.index
+    publisher_line = _publisher(publisher, index) if publisher is not None and publisher.strip() else None
     mentions = find_mentions(text, index)
-    issues = find_issues(text, _issue_names(graph))
+    issues = find_issues(text, names.issues)
     quotes = find_quotes(text, mentions)
     claims = find_claims(text, mentions, quotes)
     dates = find_dates(text, date)
@@ -168,6 +190,8 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
         header.append(f"    dcterms:source <{url}> ;")
     if date:
         header.append(f'    dcterms:issued "{date.isoformat()}"^^xsd:date ;')
+    if publisher_line:
+        header.append(publisher_line)
     header += [f'    kg:textFile "{relative_text}" ;', f'    kg:sha256 "{hashlib.sha256(data).hexdigest()}" ;',
                "    # TODO review: settle every TODO below, then run kgraph draft --accept on this file",
                "    kg:reviewStatus kg:Unreviewed ."]
@@ -184,7 +208,37 @@ def draft(text_path: str | Path, *, title: str | None = None, url: str | None = 
         for made in (text_file, article, review):
             made.unlink(missing_ok=True)
         raise
-    return Draft(slug, article, text_file, review, suggestions)
+    return Draft(slug, article, text_file, review, suggestions,
+                 other_todos=int(bool(publisher_line and "# TODO" in publisher_line)))
+
+
+def _publisher(name: str, index) -> str:
+    """The ``dcterms:publisher`` line for an outlet given by name or IRI, or a
+    TODO comment with the candidates when the registry has no one such outlet."""
+    from ..identity.registry import resolve_name
+    from ..sparql.params import parse_iri
+
+    wanted = " ".join(name.split())
+    try:
+        iri = parse_iri(wanted).value
+    except ValueError:
+        iri = None
+    if iri is not None and iri in index.things:
+        return f"    dcterms:publisher {compact(iri)} ;"
+    if iri is None:
+        try:
+            found = resolve_name(wanted, index=index, kinds=("organization", "actor"),
+                                 nothing="no actor of the registry has this name")
+            return f"    dcterms:publisher {compact(found.iri)} ;"
+        except ValueError as error:
+            why = str(error)
+    else:
+        why = f"the registry has no actor {compact(iri)}"
+    return f"    # TODO publisher {_comment(wanted)}: {_comment(why)} (add it to data/registry/actors.ttl as a kg:MediaOutlet)"
+
+
+def _comment(words: str) -> str:
+    return " ".join(words.split())
 
 
 def _issue_names(graph) -> dict[str, list[str]]:
