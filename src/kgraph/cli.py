@@ -660,6 +660,63 @@ def docs(project, what: str, output: Path | None, check: bool) -> None:
 # -- stores -----------------------------------------------------------------------
 
 
+@cli.command("import")
+@click.argument("statements", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--documents", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="rDNA's documents export (id, title, text, ..., date), for its statements export.")
+@click.option("--keep-text-outside", is_flag=True,
+              help="The texts may not be redistributed: write them to the sources folder (--sources or "
+                   "KGRAPH_SOURCES), not data/sources/, and name them with kg:textName.")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
+              help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
+@click.option("--dry-run", is_flag=True, help="Read, resolve and validate everything; write nothing.")
+@click.pass_obj
+def import_cmd(project, statements: Path, documents: Path | None, keep_text_outside: bool, sources: Path | None,
+               dry_run: bool) -> None:
+    """Import coded statements from a spreadsheet (CSV) as articles of data/.
+
+    FILE is the kgraph template (date, speaker, organization, quote, stance,
+    target, source_url, source_title, published, publisher, text_file) or
+    rDNA's statements export (id, documentId, startCaret, endCaret, ...,
+    person, organization, concept, agreement) with --documents. Rows with
+    one source become one article, data/articles/SLUG.trig, with its text.
+    Every name is resolved through the registry (a name it does not hold
+    exactly is an error with its candidates), every quote is checked
+    against its text, and the new articles are validated before anything
+    is written. Every bad row is reported with its line; then nothing is
+    stored.
+
+    \b
+    Exit codes:
+      0  imported (or, with --dry-run, importable)
+      1  the imported articles would not validate; nothing stored
+      2  bad rows or unreadable input; nothing stored
+    """
+    from .authoring.importing import ImportError_, _Invalid, import_statements
+    from .render.validation import render_report
+
+    if keep_text_outside and sources is None:
+        raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
+    try:
+        done = import_statements(statements, project=project, documents=documents,
+                                 sources=sources if keep_text_outside else None, dry_run=dry_run)
+    except ImportError_ as error:
+        for path, line, message in error.problems:
+            click.echo(f"Error: {_relative(path)}{f':{line}' if line else ''}: {message}", err=True)
+        rows = len({(p, line) for p, line, _ in error.problems})
+        click.echo(f"{rows} row{'s' if rows != 1 else ''} cannot be imported; nothing was stored", err=True)
+        sys.exit(EXIT_ERROR)
+    except _Invalid as error:
+        click.echo(render_report(error.report, "text", relative_to=project.root), nl=False)
+        click.echo("Error: the imported articles would not validate; nothing was stored", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {done.statements} statement{'s' if done.statements != 1 else ''} from "
+               f"{_relative(statements)} as {len(done.articles)} article{'s' if len(done.articles) != 1 else ''}:")
+    for article, text in zip(done.articles, done.texts):
+        click.echo(f"  {_relative(article)} (text: {_relative(text)})")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--lock-wait", type=click.FloatRange(min=0), envvar="KGRAPH_LOCK_WAIT", metavar="SECONDS",

@@ -96,6 +96,7 @@ CASES: dict[str, tuple[str, str]] = {
     "SourceTitle": ('src:article dcterms:title "North and South meet" .', ""),
     "SourceTextFile": ('src:article kg:textFile "data/sources/article.txt" .', 'src:article kg:textFile "../../etc/passwd" .'),
     "SourceHash": ('src:article kg:sha256 "965df5ebb6a93261ca8fd3fa7e107a4b6b156e23fdf1a119400cab66bdc60749" .', 'src:article kg:sha256 "ABC" .'),
+    "StatementSpeakingFor": ("", "stmt:welcome kg:speakingFor place:town ."),
     "SourceTextWhere": ('src:article kg:textFile "data/sources/article.txt" .', ""),
     "SourceTextName": ("", 'src:article kg:textName "texts/article.txt" .'),
     "SourceLicense": ("", 'src:article dcterms:license "CC BY 4.0" .'),
