@@ -975,8 +975,7 @@ def projection_options(command):
                      help="Fold persons into their organization, or persons and organizations into their polity."),
         click.option("--normalization", type=click.Choice(NORMALIZATIONS), default="none", show_default=True,
                      help="Tie weights of congruence and conflict networks."),
-        click.option("--start", metavar="YYYY-MM-DD", help="Only stances and events from this day on."),
-        click.option("--end", metavar="YYYY-MM-DD", help="Only stances and events up to this day."),
+        *_time_options(),
         click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
                      help="Data to project (default: data/)."),
     ]
@@ -985,11 +984,33 @@ def projection_options(command):
     return command
 
 
-def _network(project, network, level, normalization, start, end, data_paths):
-    from .networks.projections import network as build
+def _time_options():
+    return [
+        click.option("--start", metavar="YYYY-MM-DD", help="Only stances and events from this day on."),
+        click.option("--end", metavar="YYYY-MM-DD", help="Only stances and events up to this day."),
+        click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+                     help="The network as it stood that day: stances and events by then, posts held then."),
+        click.option("--reported-by", "reported_by", metavar="YYYY-MM-DD",
+                     help="Only what sources published by that day said."),
+    ]
 
-    return build(network, _graph(project, data_paths), level=level, normalization=normalization,
-                 start=start, end=end)
+
+def _network(project, network, level, normalization, start, end, data_paths, as_of=None, reported_by=None):
+    from .networks.projections import left_out_note, network as build
+
+    G = build(network, _graph(project, data_paths), level=level, normalization=normalization,
+              start=start, end=end, as_of=as_of, reported_by=reported_by)
+    note = left_out_note(G)
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return G
+
+
+def _series(project, network, level, normalization, start, end, data_paths, window, step, reported_by):
+    from .networks.projections import series
+
+    return series(network, _graph(project, data_paths), window=window, step=step, start=start, end=end,
+                  level=level, normalization=normalization, reported_by=reported_by)
 
 
 @cli.command()
@@ -1012,8 +1033,13 @@ def networks(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--samples", type=click.IntRange(min=2), help="Sampled sources for betweenness and closeness on large graphs (default: sized to a fixed budget).")
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness however large the graph (slow).")
+@click.option("--window", metavar="LENGTH",
+              help="A series of networks, one per time window of this length (30D, 2W, 1M, 1Y), from --start "
+                   "(default: the first dated record) to --end (default: the last); measures per window.")
+@click.option("--step", metavar="LENGTH", help="How far each window moves (default: --window).")
 @click.pass_obj
-def analyze(project, network, level, normalization, start, end, data_paths, fmt, samples, exact) -> None:
+def analyze(project, network, level, normalization, start, end, as_of, reported_by, data_paths, fmt, samples, exact,
+            window, step) -> None:
     """Measure a network: centralities, brokerage roles, balance, coalitions.
 
     Per node: degree, betweenness, closeness and eigenvector centrality,
@@ -1022,10 +1048,24 @@ def analyze(project, network, level, normalization, start, end, data_paths, fmt,
     density, components, and the share of balanced signed triads. Above
     2000 nodes, betweenness and closeness are estimated from sampled sources,
     and the output says so.
+
+    With --as-of, --reported-by, --start or --end, only a time slice is
+    measured, and a note says how many records it left out for lack of a
+    date and how many fell outside it. With --window (and --step), a series
+    of windows is measured: a table of each window's size, or with --format
+    csv one row per window and node with every measure.
     """
     from .networks.analysis import analyze as measure
 
-    G = _network(project, network, level, normalization, start, end, data_paths)
+    if window is not None:
+        if as_of is not None:
+            raise click.UsageError("--window makes a series of slices; give --start/--end, not --as-of")
+        _analyze_series(project, network, level, normalization, start, end, data_paths, window, step,
+                        reported_by, fmt, samples, exact)
+        return
+    if step is not None:
+        raise click.UsageError("--step goes with --window")
+    G = _network(project, network, level, normalization, start, end, data_paths, as_of, reported_by)
     result = measure(G, k=samples, exact_limit=len(G) if exact else 2000)
     if fmt == "json":
         _json(result.to_dict())
@@ -1039,13 +1079,48 @@ def analyze(project, network, level, normalization, start, end, data_paths, fmt,
         _show(analysis_tables(result, level))
 
 
+def _analyze_series(project, network, level, normalization, start, end, data_paths, window, step, reported_by,
+                    fmt, samples, exact) -> None:
+    """kgraph analyze --window: the measures of each window."""
+    import csv
+    import io
+
+    from .networks.analysis import METRICS, analyze as measure
+
+    graphs = _series(project, network, level, normalization, start, end, data_paths, window, step, reported_by)
+    results = [(G, measure(G, k=samples, exact_limit=len(G) if exact else 2000)) for G in graphs]
+    if fmt == "json":
+        _json([{"start": G.graph["start"], "end": G.graph["end"],
+                "left_out": {w: G.graph.get(f"left_out_{w}", 0) for w in ("undated", "outside", "unpublished")},
+                **r.to_dict()} for G, r in results])
+        return
+    if fmt == "csv":
+        from .render.tables import _number
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["window_start", "window_end", "id", "label", "kind", "group", *METRICS])
+        for G, r in results:
+            for node in r.nodes:
+                writer.writerow([G.graph["start"], G.graph["end"], node.id, node.label, node.kind, node.group,
+                                 *(_number(v) for v in r.metrics(node).values())])
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        from .render.tables import series_table
+
+        _show(series_table(results))
+    undated = graphs[0].graph.get("left_out_undated", 0) if graphs else 0
+    click.echo(f"note: {len(graphs)} windows of {window}, moved by {step or window}; {undated} records without a "
+               "date are in no window", err=True)
+
+
 @cli.command()
 @projection_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The picture to write: FILE.png or FILE.svg.")
 @click.option("--title", help="Title above the drawing.")
 @click.pass_obj
-def plot(project, network, level, normalization, start, end, data_paths, output, title) -> None:
+def plot(project, network, level, normalization, start, end, as_of, reported_by, data_paths, output, title) -> None:
     """Draw a network to a PNG or SVG file (colours by kind, widths by weight)."""
     if output.suffix.lower() not in (".png", ".svg"):
         raise click.UsageError(f"cannot draw to {output.name}: use a .png or .svg file")
@@ -1053,7 +1128,7 @@ def plot(project, network, level, normalization, start, end, data_paths, output,
         raise click.UsageError(f"folder {output.parent} does not exist")
     from .networks.plot import plot as draw
 
-    G = _network(project, network, level, normalization, start, end, data_paths)
+    G = _network(project, network, level, normalization, start, end, data_paths, as_of, reported_by)
     draw(G, output, title=title)
     click.echo(f"wrote {output} ({len(G)} nodes, {G.number_of_edges()} ties)")
 
@@ -1067,11 +1142,18 @@ def plot(project, network, level, normalization, start, end, data_paths, output,
               help="Deprecated: use kgraph dump FILE. Dumps the graph itself as RDF.")
 @click.option("--level", type=click.Choice(LEVELS), default="person", show_default=True)
 @click.option("--normalization", type=click.Choice(NORMALIZATIONS), default="none", show_default=True)
-@click.option("--start", metavar="YYYY-MM-DD")
-@click.option("--end", metavar="YYYY-MM-DD")
+@click.option("--start", metavar="YYYY-MM-DD", help="Only stances and events from this day on.")
+@click.option("--end", metavar="YYYY-MM-DD", help="Only stances and events up to this day.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="The network as it stood that day: stances and events by then, posts held then.")
+@click.option("--reported-by", "reported_by", metavar="YYYY-MM-DD", help="Only what sources published by that day said.")
+@click.option("--window", metavar="LENGTH",
+              help="One file per time window of this length (30D, 2W, 1M, 1Y): FILE-START.EXT for each.")
+@click.option("--step", metavar="LENGTH", help="How far each window moves (default: --window).")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to use (default: data/).")
 @click.pass_context
-def export(ctx, network, output, fmt, rdf, level, normalization, start, end, data_paths) -> None:
+def export(ctx, network, output, fmt, rdf, level, normalization, start, end, as_of, reported_by, window, step,
+           data_paths) -> None:
     """Export a network for Gephi: GEXF 1.3, GraphML or CSV.
 
     \b
@@ -1092,7 +1174,19 @@ def export(ctx, network, output, fmt, rdf, level, normalization, start, end, dat
         raise click.UsageError("give a NETWORK and -o FILE")
     from .networks.export import export as write
 
-    G = _network(project, network, level, normalization, start, end, data_paths)
+    if window is not None:
+        if as_of is not None:
+            raise click.UsageError("--window makes a series of slices; give --start/--end, not --as-of")
+        graphs = _series(project, network, level, normalization, start, end, data_paths, window, step, reported_by)
+        for G in graphs:
+            target = output.with_name(f"{output.stem}-{G.graph['start']}{output.suffix}")
+            for path in write(G, target, fmt):
+                click.echo(f"wrote {path} ({len(G)} nodes, {G.number_of_edges()} ties, "
+                           f"{G.graph['start']} to {G.graph['end']})")
+        return
+    if step is not None:
+        raise click.UsageError("--step goes with --window")
+    G = _network(project, network, level, normalization, start, end, data_paths, as_of, reported_by)
     for path in write(G, output, fmt):
         click.echo(f"wrote {path}")
 

@@ -19,7 +19,7 @@ def mediation(ctx: ProjectionContext, party_ties: bool = True) -> nx.DiGraph:
     mediated: dict[tuple[str, str], dict[str, tuple[str, str]]] = defaultdict(dict)
     parties: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for row in ctx.rows("mediation"):
-        if not ctx.in_window(row["date"]):
+        if not ctx.keep(row):
             continue
         mediator, party = ctx.fold(row["mediator"]), ctx.fold(row["party"])
         event = (row["eventLabel"] or row["event"], row["date"] or "")
@@ -52,7 +52,7 @@ def interaction(ctx: ProjectionContext) -> nx.Graph:
     G = nx.Graph()
     events: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for row in ctx.rows("participation"):
-        if not ctx.in_window(row["date"]):
+        if not ctx.keep(row):
             continue
         actor = ctx.fold(row["actor"])
         ctx.add_actor(G, actor)
@@ -63,9 +63,7 @@ def interaction(ctx: ProjectionContext) -> nx.Graph:
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
                 ties[(a, b)]["events"][event] = actors[a]
-    for row in ctx.rows("stances"):
-        if not ctx.in_window(row["date"]):
-            continue
+    for row in _stance_rows(ctx):
         other = row["target"] if row["targetKind"] == "Actor" else row["targetSpeaker"]
         if not other:
             continue
@@ -85,13 +83,11 @@ def interaction(ctx: ProjectionContext) -> nx.Graph:
 
 
 def _stance_rows(ctx: ProjectionContext) -> list[dict]:
-    """One row per stance (the first words found), within the time window."""
-    seen: dict[str, dict] = {}
+    """One row per stance (the first words found), within the time slice."""
+    first: dict[str, dict] = {}
     for row in sorted(ctx.rows("stances"), key=lambda r: (r["stance"], r["words"] or "")):
-        if row["stance"] in seen or not ctx.in_window(row["date"]):
-            continue
-        seen[row["stance"]] = row
-    return list(seen.values())
+        first.setdefault(row["stance"], row)
+    return [row for row in first.values() if ctx.keep(row)]
 
 
 def _add_target(G: nx.Graph, row: dict, ctx: ProjectionContext) -> str:

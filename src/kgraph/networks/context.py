@@ -1,5 +1,25 @@
 """What every projection shares: the actors (labels, classes, organizations,
-polities, posts), folding an actor to the requested level, and the time window."""
+polities, posts), folding an actor to the requested level, and the time slice.
+
+The time slice
+--------------
+A record (a stance, a participation) has a date: a stance's is its
+statement's own date, else its source's publication date, else the end of
+the period its source covers; an event's is its own (its start, for a lasting
+one), else its source's. The row says which (``dateBasis``). The slice keeps
+a record when:
+
+- ``start``/``end``: its date lies between them (a record without a date
+  is left out);
+- ``as_of``: its date is on or before that day; a person's posts (for
+  folding into organizations and for labels) are those held on that day
+  (a tenure with no dates counts as held, for nothing says otherwise);
+- ``reported_by``: its source was published on or before that day (a
+  source without a publication date is left out).
+
+What is left out is counted (:attr:`ProjectionContext.left_out`), never
+dropped silently.
+"""
 
 from __future__ import annotations
 
@@ -23,28 +43,38 @@ class _Actor:
     organizations: set[str] = field(default_factory=set)
     polities: set[str] = field(default_factory=set)
     posts: set[str] = field(default_factory=set)
+    tenures: set[tuple[str, str]] = field(default_factory=set)  # (start, end) of dated tenures; "" if open
 
 
 class ProjectionContext:
-    """The dataset, the actor registry and the folding map for one projection."""
+    """The dataset, the actor registry and the folding map for one projection,
+    and its time slice (see the module's description)."""
 
-    def __init__(self, graph: ProjectGraph, level: str, start: str | None, end: str | None) -> None:
+    def __init__(self, graph: ProjectGraph, level: str, start: str | None, end: str | None,
+                 as_of: str | None = None, reported_by: str | None = None, *, _rows=None) -> None:
         self.graph = graph
         self.project = graph.project
         self.level = level
         self.start = start
         self.end = end
+        self.as_of = as_of
+        self.reported_by = reported_by
+        #: Records the slice left out: {"undated": n, "outside": n, "unpublished": n}.
+        self.left_out = {"undated": 0, "outside": 0, "unpublished": 0}
+        self._cache: dict[str, list[dict]] = _rows if _rows is not None else {}
         self.actors: dict[str, _Actor] = {}
         for row in self.rows("actors"):
             actor = self.actors.setdefault(row["actor"], _Actor(row["label"] or row["actor"]))
             actor.classes.add(row["class"])
-            if row["organization"]:
+            if row["organization"] and self._held(row.get("tenureStart"), row.get("tenureEnd")):
                 actor.organizations.add(row["organization"])
             if row["polity"]:
                 actor.polities.add(row["polity"])
         for row in self.rows("posts"):
-            if row["person"] in self.actors:
+            if row["person"] in self.actors and self._held(row.get("start"), row.get("end")):
                 self.actors[row["person"]].posts.add(row["postLabel"])
+                if row.get("start") or row.get("end"):
+                    self.actors[row["person"]].tenures.add(((row.get("start") or "")[:10], (row.get("end") or "")[:10]))
         # The direct subclass pairs, closed here: every engine answers this,
         # while an unbounded ``rdfs:subClassOf+`` is refused by some (Virtuoso
         # wants a bound start for a transitive path).
@@ -61,8 +91,51 @@ class ProjectionContext:
                     todo.extend(direct.get(parent, ()))
             self._superclasses[cls] = seen
 
+    def sliced(self, start: str | None = None, end: str | None = None, as_of: str | None = None,
+               reported_by: str | None = None) -> "ProjectionContext":
+        """The same data in another time slice, without querying it again."""
+        return ProjectionContext(self.graph, self.level, start, end, as_of, reported_by, _rows=self._cache)
+
+    @property
+    def slicing(self) -> bool:
+        return any(v is not None for v in (self.start, self.end, self.as_of, self.reported_by))
+
+    def keep(self, row: dict) -> bool:
+        """Whether a record is in the slice; what is not is counted in :attr:`left_out`."""
+        if not self.slicing:
+            return True
+        if self.reported_by is not None:
+            published = row.get("published")
+            if not published or published[:10] > self.reported_by:
+                self.left_out["unpublished" if not published else "outside"] += 1
+                return False
+        if self.start is None and self.end is None and self.as_of is None:
+            return True
+        date = row.get("date")
+        if not date:
+            self.left_out["undated"] += 1
+            return False
+        inside = (self.start is None or date >= self.start) \
+            and (self.end is None or date[: len(self.end)] <= self.end) \
+            and (self.as_of is None or date[:10] <= self.as_of)
+        if not inside:
+            self.left_out["outside"] += 1
+        return inside
+
+    def _held(self, start: str | None, end: str | None) -> bool:
+        """Whether a tenure with these dates is held on the ``as_of`` day."""
+        if self.as_of is None:
+            return True
+        return (not start or start[:10] <= self.as_of) and (not end or end[:10] >= self.as_of)
+
     def rows(self, name: str) -> list[dict[str, str | None]]:
-        """The rows of ``queries/networks/NAME.rq`` with terms as plain strings."""
+        """The rows of ``queries/networks/NAME.rq`` with terms as plain strings
+        (queried once for a context and the slices made from it)."""
+        if name not in self._cache:
+            self._cache[name] = self._query(name)
+        return self._cache[name]
+
+    def _query(self, name: str) -> list[dict[str, str | None]]:
         from ..sparql.guard import refuse_service
 
         saved = read_query(self.project.networks_dir / f"{name}.rq")
@@ -119,15 +192,13 @@ class ProjectionContext:
             polity_label=self.actors[polity].label if polity in self.actors else "",
             organization=organization,
             posts=sorted(info.posts) if info else [],
+            **({"spells": sorted(info.tenures)} if info and info.tenures else {}),
             **extra,
         )
 
     def in_window(self, date: str | None) -> bool:
-        if self.start is None and self.end is None:
-            return True
-        if not date:
-            return False
-        return (self.start is None or date >= self.start) and (self.end is None or date[: len(self.end)] <= self.end)
+        """Whether a date lies in the slice (as :meth:`keep`, for a bare date)."""
+        return self.keep({"date": date, "published": date})
 
 
 def edge_attrs(events: dict[str, tuple[str, str]], relation: str) -> dict:

@@ -2,8 +2,9 @@
 
 GEXF is written by kgraph itself with lxml: typed attribute declarations
 with readable titles, ``viz`` colours by kind and sizes by betweenness, edge
-weights and kinds, and, when ties carry dates, a dynamic graph with spells so
-that Gephi's timeline plays it. GraphML goes through networkx with typed
+weights and kinds, and, when ties carry dates or persons dated tenures, a
+dynamic graph with spells (a tie's days; a node's days and tenures, an open
+tenure without an end) so that Gephi's timeline plays it. GraphML goes through networkx with typed
 keys; CSV is Gephi's spreadsheet import format (a nodes file and an edges
 file). Every file is written atomically: an error midway leaves any earlier
 file as it was.
@@ -38,7 +39,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 #: Names GEXF (and Gephi's columns) reserve for their own meaning; never used
 #: for data attributes. Edges also have GEXF's ``kind``, which kgraph fills
 #: with the tie's relation.
-RESERVED = {"id", "label", "weight", "start", "end", "type"}
+RESERVED = {"id", "label", "weight", "start", "end", "type", "spells"}
 EDGE_RESERVED = RESERVED | {"kind", "dates"}
 
 #: Readable titles for the attributes kgraph writes.
@@ -120,7 +121,7 @@ def _intervals(dates: list[str]) -> list[tuple[str, str]]:
 
 
 def _dated(G: nx.Graph) -> bool:
-    return any(d.get("dates") for _, _, d in G.edges(data=True))
+    return any(d.get("dates") for _, _, d in G.edges(data=True)) or any(d.get("spells") for _, d in G.nodes(data=True))
 
 
 def to_gexf(G: nx.Graph) -> bytes:
@@ -158,8 +159,9 @@ def to_gexf(G: nx.Graph) -> bytes:
     for node, data in G.nodes(data=True):
         element = etree.SubElement(nodes, "node", id=xml_safe(str(node)), label=xml_safe(str(data.get("label", node))))
         _attvalues(element, data, node_columns)
-        if dynamic and node_dates[node]:
-            _spells(element, _intervals(node_dates[node]))
+        spells = _intervals(node_dates[node]) + [tuple(s) for s in data.get("spells", ())]
+        if dynamic and spells:
+            _spells(element, sorted(set(spells)))
         r, g, b = rgb(kind_colour(str(data.get("kind", ""))))
         etree.SubElement(element, f"{{{VIZ_NS}}}color", r=str(r), g=str(g), b=str(b))
         size = 10 + 40 * _size(data) / top
@@ -200,8 +202,8 @@ def _spells(element, intervals: list[tuple[str, str]]) -> None:
     from lxml import etree
 
     container = etree.SubElement(element, "spells")
-    for start, end in intervals:
-        etree.SubElement(container, "spell", start=start, end=end)
+    for start, end in intervals:  # an open end (a tenure still held) is left out, as GEXF allows
+        etree.SubElement(container, "spell", {k: v for k, v in (("start", start), ("end", end)) if v})
 
 
 def _plain(G: nx.Graph, xml: bool = False) -> nx.Graph:

@@ -47,7 +47,8 @@ from . import builders
 from .context import ProjectionContext
 from .levels import LEVELS, NORMALIZATIONS
 
-__all__ = ["PROJECTIONS", "LEVELS", "NORMALIZATIONS", "Projection", "network", "describe_projections"]
+__all__ = ["PROJECTIONS", "LEVELS", "NORMALIZATIONS", "Projection", "network", "series", "windows",
+           "describe_projections", "left_out_note"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ def network(
     normalization: str = "none",
     start: str | None = None,
     end: str | None = None,
+    as_of: str | None = None,
+    reported_by: str | None = None,
     party_ties: bool = True,
+    context: ProjectionContext | None = None,
 ) -> nx.Graph:
     """Build the projection ``name`` (a key of :data:`PROJECTIONS`).
 
@@ -120,8 +124,13 @@ def network(
         For ``congruence`` and ``conflict``: ``none``, ``average``,
         ``jaccard`` or ``cosine``.
     start, end
-        ISO dates: keep only stances made in this window (undated stances are
-        left out when a window is given) and events dated in it.
+        ISO dates: keep only stances made in this window and events dated in
+        it (see :mod:`kgraph.networks.context` for what a record's date is).
+    as_of
+        An ISO date: the network as it stood that day: stances taken and
+        events held by then, persons folded by the posts they held then.
+    reported_by
+        An ISO date: only what sources published by then said.
     party_ties
         For ``mediation``: add the party <-> party ties.
 
@@ -131,7 +140,10 @@ def network(
         Node ids are IRIs; nodes carry ``label``, ``kind``, ``polity``,
         ``polity_label``, ``organization`` (empty when unknown) and ``posts``
         (the labels of the posts a person holds);
-        ``G.graph`` records the projection and its options.
+        ``G.graph`` records the projection, its options and, with a time
+        slice, how many records it left out: ``left_out_undated`` (no date),
+        ``left_out_outside`` (dated outside the slice) and
+        ``left_out_unpublished`` (``reported_by``: no publication date).
 
     Examples
     --------
@@ -145,20 +157,107 @@ def network(
         raise NetworkError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if normalization not in NORMALIZATIONS:
         raise NetworkError(f"unknown normalization {normalization!r}; choose one of {', '.join(NORMALIZATIONS)}")
-    for value in (start, end):
+    for value in (start, end, as_of, reported_by):
         if value is not None:
             _check_date(value)
     projection = PROJECTIONS[name]
-    if graph is None:
-        graph = (project or find_project()).load()
-    context = ProjectionContext(graph, level, start, end)
+    if context is not None:
+        context = context.sliced(start, end, as_of, reported_by)
+    else:
+        if graph is None:
+            graph = (project or find_project()).load()
+        context = ProjectionContext(graph, level, start, end, as_of, reported_by)
     extra = {"normalization": normalization, "party_ties": party_ties}
     G = projection(context, **{option: extra[option] for option in projection.options + projection.extras
                                if option in extra})
-    G.graph.update({"name": name, "level": level, "start": start or "", "end": end or ""})
+    G.graph.update({"name": name, "level": level, "start": start or "", "end": end or "",
+                    "as_of": as_of or "", "reported_by": reported_by or ""})
+    if context.slicing:
+        G.graph.update({f"left_out_{why}": n for why, n in context.left_out.items()})
     if "normalization" in projection.options:
         G.graph["normalization"] = normalization
     return G
+
+
+def left_out_note(G: nx.Graph) -> str | None:
+    """What a time slice left out of ``G``, in words (None without a slice)."""
+    if not any(G.graph.get(k) for k in ("start", "end", "as_of", "reported_by")):
+        return None
+    undated, outside, unpublished = (G.graph.get(f"left_out_{w}", 0) for w in ("undated", "outside", "unpublished"))
+    parts = [f"{undated} record{'s' if undated != 1 else ''} without a date",
+             f"{outside} dated outside the slice"]
+    if G.graph.get("reported_by"):
+        parts.append(f"{unpublished} from sources without a publication date")
+    return (f"time slice: {len(G)} nodes and {G.number_of_edges()} ties kept; left out: " + ", ".join(parts)
+            + " (a stance is dated by its statement, else by its source's publication)")
+
+
+def windows(first: str, last: str, window: str, step: str) -> list[tuple[str, str]]:
+    """Time windows ``(start, end)``, both days included, of length ``window``
+    moved by ``step`` from ``first`` until a window starts after ``last``.
+    Lengths are a number and a unit: ``D`` days, ``W`` weeks, ``M`` months,
+    ``Y`` years (``1M``, ``2W``, ``90D``).
+
+    >>> windows("2023-01-15", "2023-03-01", "1M", "1M")
+    [('2023-01-15', '2023-02-14'), ('2023-02-15', '2023-03-14')]
+    >>> windows("2023-01-01", "2023-01-10", "1W", "3D")[:2]
+    [('2023-01-01', '2023-01-07'), ('2023-01-04', '2023-01-10')]
+    """
+    import datetime
+
+    length, move = _period(window, "window"), _period(step, "step")
+    day = datetime.timedelta(days=1)
+    begin, stop = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    out = []
+    at = begin
+    while at <= stop:
+        out.append((at.isoformat(), (at + length - day).isoformat()))
+        at = at + move
+        if len(out) > 100_000:
+            raise NetworkError("more than 100,000 windows: choose a longer step")
+    return out
+
+
+def _period(text: str, what: str):
+    import re
+
+    from dateutil.relativedelta import relativedelta
+
+    found = re.fullmatch(r"\s*([1-9][0-9]*)\s*([DWMYdwmy])\s*", text or "")
+    if not found:
+        raise NetworkError(f"{what} {text!r} is not a length such as 30D, 2W, 1M or 1Y")
+    n, unit = int(found.group(1)), found.group(2).upper()
+    return {"D": relativedelta(days=n), "W": relativedelta(weeks=n), "M": relativedelta(months=n),
+            "Y": relativedelta(years=n)}[unit]
+
+
+def series(name: str, graph: ProjectGraph | None = None, *, window: str, step: str | None = None,
+           start: str | None = None, end: str | None = None, project: Project | None = None,
+           level: str = "person", normalization: str = "none", reported_by: str | None = None,
+           party_ties: bool = True) -> list[nx.Graph]:
+    """The network ``name`` in each time window, in the manner of Discourse
+    Network Analyzer's time windows: windows of length ``window`` moved by
+    ``step`` (default: ``window``), from ``start`` (default: the earliest
+    dated record) to ``end`` (default: the latest). The data is queried once.
+    Each graph's ``G.graph`` holds its window (``start``, ``end``) and what
+    it left out."""
+    if name not in PROJECTIONS:
+        raise NetworkError(f"unknown network {name!r}; choose one of {', '.join(PROJECTIONS)}")
+    if level not in LEVELS:
+        raise NetworkError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    for value in (start, end, reported_by):
+        if value is not None:
+            _check_date(value)
+    if graph is None:
+        graph = (project or find_project()).load()
+    context = ProjectionContext(graph, level, None, None)
+    dates = sorted(row["date"][:10] for query in ("stances", "participation", "mediation")
+                   for row in context.rows(query) if row.get("date"))
+    if not dates and (start is None or end is None):
+        raise NetworkError("no record has a date: give --start and --end for the windows, or date the data")
+    spans = windows(start or dates[0], end or dates[-1], window, step or window)
+    return [network(name, graph, level=level, normalization=normalization, start=a, end=b,
+                    reported_by=reported_by, party_ties=party_ties, context=context) for a, b in spans]
 
 
 def _check_date(value: str) -> None:

@@ -122,6 +122,21 @@ def analysis_tables(result, level: str) -> Group:
     return Group(*(Text(line) for line in lines), table)
 
 
+def series_table(results) -> Table:
+    """One row per time window: its size, density, coalitions, the node
+    with the highest betweenness, and what it left out."""
+    table = Table()
+    for column in ("window", "nodes", "ties", "density", "coalitions", "top broker", "left out (outside)"):
+        table.add_column(column)
+    for G, result in results:
+        s = result.summary
+        top = max(result.nodes, key=lambda n: (n.betweenness, n.degree), default=None)
+        table.add_row(f"{G.graph['start']} to {G.graph['end']}", str(s.nodes), str(s.edges), f"{s.density:.3f}",
+                      str(len(result.communities)), top.label if top is not None and top.betweenness > 0 else "",
+                      str(G.graph.get("left_out_outside", 0)))
+    return table
+
+
 def analysis_csv(result) -> str:
     """One row per node: ``id,label,kind,group`` and every metric by name."""
     from ..networks.analysis import METRICS
