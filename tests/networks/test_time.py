@@ -128,3 +128,26 @@ def test_one_dynamic_gexf_per_window(corpus, tmp_path):
     G = nx.read_gexf(str(first))
     spells = nx.get_edge_attributes(G, "spells")
     assert sorted(spells.values()) == [[("2023-04-03", "2023-04-03")], [("2023-04-04", "2023-04-04")]]
+
+
+def test_saved_queries_take_a_date(corpus, world_project):
+    from kgraph.sparql.run import run_query
+    from kgraph.sparql.saved import find_query
+
+    graph = corpus.load()
+
+    def stances(**params):
+        result = run_query(graph, find_query("stances"), params)
+        return sorted(r["actorLabel"] for r in result.records())
+
+    assert stances(asOf="2023-04-05") == ["Foreign Ministry of the Nagorno-Karabakh Republic", "Ramin Mammadov"]
+    assert stances(asOf="2023-04-30") == stances(asOf="2023-04-05") + ["Toivo Klaar"]
+    assert stances(reportedBy="2023-04-05") == stances(asOf="2023-04-05")
+    # a tenure is held from its start to its end (tests/data/world.ttl: 2020-01-01 to 2023-03-02)
+    world = world_project.load([TEST_DATA / "world.ttl"])
+
+    def holders(day):
+        return [r["personLabel"] for r in run_query(world, find_query("posts"), {"asOf": day}).records()]
+
+    assert holders("2021-06-01") == holders("2023-03-02") != []
+    assert holders("2019-12-31") == [] and holders("2023-03-03") == []

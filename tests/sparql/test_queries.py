@@ -187,7 +187,7 @@ def test_both_engines_return_the_same_rows(dataset, query):
         "actor-profile": [{"actor": "Russia"}, {"actor": "Ned Price"}, {"actor": "NK"}],
         "who-mediates-whom": [{}, {"actor": "Azerbaijan"}, {"from": "2023-03-01", "to": "2023-03-01"}],
         "stances": [{}, {"stanceType": "kg:Deny"}, {"actor": "Hakob Badalyan"}],
-        "posts": [{}, {"polity": "Azerbaijan"}],
+        "posts": [{}, {"polity": "Azerbaijan"}, {"asOf": "2023-03-01"}],
         "timeline": [{}, {"to": "2023-02-24"}],
     }.get(query, [{}])
     for params in cases:
