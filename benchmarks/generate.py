@@ -8,6 +8,12 @@ with quotes found verbatim in the text, stances, claims that one side reports
 and another denies. Every quote is copied into the article text, so the
 corpus passes the same checks as hand-made data.
 
+Time: the articles run over three years (2021 to 2023), each published the
+day after the meeting it reports (``dcterms:issued``); most statements carry
+the meeting's date, every fifth carries none (so that it is dated by its
+source's publication); every third representative's tenure has dates, and
+ends on the day of the meeting.
+
 A share of the articles carry one planted mistake each (a statement without
 speaker, a date typed as a plain string, a mediator who is also a party, a
 reference to an actor nobody describes, a stance with two types ...). The
@@ -20,6 +26,7 @@ Usage: python -m benchmarks.generate OUT_DIR --triples 100000 [--seed 1] [--viol
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import random
@@ -154,9 +161,9 @@ class Corpus:
             quads.append(ox.Quad(s if isinstance(s, ox.NamedNode) else n(s), p if isinstance(p, ox.NamedNode) else n(p), o, graph))
 
         source = f"{BASE}source/{slug}"
-        month = 1 + index % 12
-        day = 1 + index % 28
-        date = f"2023-{month:02d}-{day:02d}"
+        day = datetime.date(2021, 1, 1) + datetime.timedelta(days=(index * 37) % 1095)
+        date = day.isoformat()
+        published = (day + datetime.timedelta(days=1)).isoformat()
 
         def excerpt(text: str) -> ox.NamedNode:
             node = n(f"{BASE}excerpt/{slug}/{len(sentences):03d}")
@@ -207,6 +214,9 @@ class Corpus:
                 add(tenure, KG + "startDate", lit("2023-06-01", "date"))
                 add(tenure, KG + "endDate", lit("2022-06-01", "date"))
                 self.planted.append({"focus": tenure.value, "source": "TenureOrder"})
+            elif (index + k) % 3 == 0:  # a tenure that ends with the meeting
+                add(tenure, KG + "startDate", lit((day - datetime.timedelta(days=400)).isoformat(), "date"))
+                add(tenure, KG + "endDate", lit(date, "date"))
 
         claims = []
         for k in range(3):
@@ -237,7 +247,8 @@ class Corpus:
                 self.planted.append({"focus": statement.value, "source": "StatementSpeaker"})
             add(statement, KG + "attribution", n(KG + ("NamedPerson" if "person" in speaker else "SideOnly")))
             add(statement, KG + "quote", lit(quote))
-            add(statement, KG + "date", lit(date, "date"))
+            if (index + k) % 5:
+                add(statement, KG + "date", lit(date, "date"))
             add(statement, KG + "evidence", said)
             stance = n(f"{BASE}stance/{slug}-{k}")
             add(statement, KG + "stance", stance)
@@ -268,6 +279,7 @@ class Corpus:
         text = "\n".join(sentences) + "\n"
         add(source, RDF_TYPE, n(KG + "NewsArticle"))
         add(source, DCTERMS + "title", lit(f"Synthetic article {index}"))
+        add(source, DCTERMS + "issued", lit(published, "date"))
         add(source, KG + "textFile", lit(f"data/sources/{slug}.txt"))
         add(source, KG + "sha256", lit(hashlib.sha256(text.encode("utf-8")).hexdigest()))
         self.articles.append((slug, quads, text))

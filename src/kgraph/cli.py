@@ -713,8 +713,11 @@ def import_cmd(project, statements: Path, documents: Path | None, keep_text_outs
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb} {done.statements} statement{'s' if done.statements != 1 else ''} from "
                f"{_relative(statements)} as {len(done.articles)} article{'s' if len(done.articles) != 1 else ''}:")
-    for article, text in zip(done.articles, done.texts):
+    shown = 10
+    for article, text in list(zip(done.articles, done.texts))[:shown]:
         click.echo(f"  {_relative(article)} (text: {_relative(text)})")
+    if len(done.articles) > shown:
+        click.echo(f"  ... and {len(done.articles) - shown} more")
 
 
 @cli.command()

@@ -182,3 +182,14 @@ def test_bad_dna_rows_are_reported(project, tmp_path):
     assert "dna.csv:3: agreement '2' must be 1" in out.stderr
     assert "dna.csv:4: documentId '7' is not in dna-documents.csv" in out.stderr
     assert not (project / "data" / "articles").exists()
+
+
+def test_a_denial_of_an_issue_is_a_bad_row(project, tmp_path):
+    sheet = tmp_path / "coded.csv"
+    sheet.write_text("speaker,quote,stance,target,source_url,text_file\n"
+                     "Toivo Klaar,a second round as soon as possible,deny,humanitarian issues,"
+                     "https://news.example/c,second-round.txt\n", encoding="utf-8")
+    shutil.copy(DATA / "second-round.txt", tmp_path / "second-round.txt")
+    out = _run(project, "import", sheet)
+    assert out.exit_code == 2 and "coded.csv:2: a denial targets a claim" in out.stderr
+    assert not (project / ".kgraph").exists() or not any((project / ".kgraph").iterdir()), "the staging is removed"

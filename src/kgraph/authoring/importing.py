@@ -58,7 +58,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._util.atomic import write_bytes_atomic
 from ..errors import InputError
 from ..namespaces import BASE, KG, compact
 from ..project import Project, find_project
@@ -322,6 +321,9 @@ def _from_template(path: Path, rows, names: _Names):
             if not row.get("target"):
                 raise ValueError("target is empty: what is the stance about?")
             target = names.target(row["target"])
+            if stance == "Deny" and (target in names.issue_iris or target in names.index.things):
+                raise ValueError("a denial targets a claim (what is denied), not an issue or an actor: give the "
+                                 "claim's IRI, or the stance reject")
             date = _date(row.get("date", ""), "date")
             published = _date(row.get("published", ""), "published")
             publisher = names.actor(row["publisher"], kinds=("organization", "actor"))[0] \
@@ -506,29 +508,16 @@ def _write(project: Project, found: list[_Source], outside: Path | None, dry_run
         lines.append("}")
         planned.append((project.articles_dir / f"{slug}.trig", ("\n".join(lines) + "\n").encode("utf-8"),
                         folder / f"{slug}.txt", source.text))
-    report = None
-    if validate_result:
-        report = _trial(project, planned, outside)
-        if not report.conforms:
-            raise _Invalid(report)
-    imported = Imported([a for a, _, _, _ in planned], [t for _, _, t, _ in planned], count, report)
-    if dry_run:
-        return imported
-    for article, _, text_path, _ in planned:
-        for target in (article, text_path):
-            if target.exists():
-                raise InputError("exists already: nothing was imported", target)
-    written: list[Path] = []
-    try:
-        for article, document, text_path, data in planned:
-            for target, content in ((text_path, data), (article, document)):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_bytes_atomic(target, content)
-                written.append(target)
-    except BaseException:
-        for done in written:
-            done.unlink(missing_ok=True)
-        raise
+    with _Staging(project, outside) as staging:
+        staged = [staging.put(article, document, text_path, data) for article, document, text_path, data in planned]
+        report = None
+        if validate_result:
+            report = staging.validate([a for a, _ in staged], [a for a, _, _, _ in planned])
+            if not report.conforms:
+                raise _Invalid(report)
+        imported = Imported([a for a, _, _, _ in planned], [t for _, _, t, _ in planned], count, report)
+        if not dry_run:
+            staging.land(staged, planned)
     return imported
 
 
@@ -541,37 +530,86 @@ class _Invalid(InputError):
         super().__init__(f"the imported articles do not validate: {first.message}", first.file, line=first.line)
 
 
-def _trial(project: Project, planned, outside: Path | None):
-    """Validate the new articles in a copy of the project (with its registry)."""
-    import shutil
-    import tempfile
+class _Staging:
+    """A scratch project under ``.kgraph/`` (beside ``data/``, so on the same
+    file system): a copy of the project's ontology, queries and registry, and
+    the new files, written once. They are validated there and
+    then renamed into place, so that nothing is written twice and ``data/``
+    never holds half an import."""
 
-    from ..validation.run import validate
+    def __init__(self, project: Project, outside: Path | None) -> None:
+        self.project = project
+        self.outside = outside
 
-    with tempfile.TemporaryDirectory(prefix="kgraph-import-") as scratch:
-        trial = Path(scratch)
-        for part in ("ontology", "queries", "data"):
-            if (project.root / part).is_dir():
-                shutil.copytree(project.root / part, trial / part)
-        corpus = trial / "kept-outside"
-        files = []
-        for article, document, text_path, data in planned:
-            inside = trial / article.resolve().relative_to(project.root.resolve())
-            inside.parent.mkdir(parents=True, exist_ok=True)
-            inside.write_bytes(document)
-            holder = corpus / text_path.name if outside is not None \
-                else trial / text_path.resolve().relative_to(project.root.resolve())
-            holder.parent.mkdir(parents=True, exist_ok=True)
-            holder.write_bytes(data)
-            files.append(inside)
-        report = validate(files, project=find_project(trial), sources=corpus, require_sources=True)
-        # results name the files the import would write
-        mapping = {inside.resolve(): article for inside, (article, _, _, _) in zip(files, planned)}
+    def __enter__(self) -> "_Staging":
+        import shutil
+        import tempfile
+
+        base = self.project.root / ".kgraph"
+        base.mkdir(exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix="import-", dir=base))
+        for name, folder in (("ontology", self.project.ontology_dir), ("queries", self.project.queries_dir)):
+            if folder.is_dir():
+                shutil.copytree(folder, self.root / name)
+        if self.project.registry_dir.is_dir():
+            shutil.copytree(self.project.registry_dir, self.root / "data" / "registry")
+        for part in ("data/articles", "data/sources", "kept-outside"):
+            (self.root / part).mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import shutil
+
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def put(self, article: Path, document: bytes, text_path: Path, data: bytes) -> tuple[Path, Path]:
+        staged_article = self.root / "data" / "articles" / article.name
+        staged_text = (self.root / "kept-outside" if self.outside is not None
+                       else self.root / "data" / "sources") / text_path.name
+        staged_article.write_bytes(document)
+        staged_text.write_bytes(data)
+        return staged_article, staged_text
+
+    def validate(self, files: list[Path], final: list[Path]):
         from dataclasses import replace
 
+        from ..validation.run import validate
+
+        report = validate(files, project=find_project(self.root), sources=self.root / "kept-outside",
+                          require_sources=True)
+        mapping = {f.resolve(): target for f, target in zip(files, final)}  # name the files it would write
         report.violations = [replace(v, file=mapping.get(Path(v.file).resolve(), v.file)) if v.file else v
                              for v in report.violations]
         return report
+
+    def land(self, staged: list[tuple[Path, Path]], planned) -> None:
+        """Rename every staged file into place; on any failure, undo."""
+        import os
+        import shutil
+
+        moves = [(src, dst) for (a, t), (article, _, text_path, _) in zip(staged, planned)
+                 for src, dst in ((t, text_path), (a, article))]
+        for _, target in moves:
+            if target.exists():
+                raise InputError("exists already: nothing was imported", target)
+        done: list[tuple[Path, Path]] = []
+        try:
+            for source, target in moves:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(source, target)  # fails if the target appeared meanwhile; never overwrites
+                except OSError as error:
+                    if target.exists():
+                        raise InputError("exists already: nothing was imported", target) from None
+                    if error.errno != 18:  # EXDEV: another file system (a sources folder elsewhere)
+                        raise
+                    shutil.copyfile(source, target)
+                done.append((source, target))
+            os.sync()
+        except BaseException:
+            for _, target in done:
+                target.unlink(missing_ok=True)
+            raise
 
 
 def _comment(words: str) -> str:
