@@ -1094,7 +1094,7 @@ def _analyze_series(project, network, level, normalization, start, end, data_pat
     results = [(G, measure(G, k=samples, exact_limit=len(G) if exact else 2000)) for G in graphs]
     if fmt == "json":
         _json([{"start": G.graph["start"], "end": G.graph["end"],
-                "left_out": {w: G.graph.get(f"left_out_{w}", 0) for w in ("undated", "outside", "unpublished")},
+                "left_out": {w: G.graph.get(f"left_out_{w}", 0) for w in ("undated", "outside", "unpublished", "imprecise")},
                 **r.to_dict()} for G, r in results])
         return
     if fmt == "csv":

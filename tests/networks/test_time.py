@@ -75,9 +75,10 @@ def test_a_window_series_has_the_expected_counts(corpus):
     assert [(G.graph["start"], G.graph["end"], G.number_of_edges()) for G in graphs] == [
         ("2023-04-01", "2023-04-07", 2), ("2023-04-08", "2023-04-14", 1)]
     assert all(G.graph["left_out_undated"] == SEED_STANCES for G in graphs)
-    # by default the series runs from the first dated record to the last
+    # by default the series runs from the month of the first dated record (the seed's meeting of 24 February)
     default = series("stance", corpus.load(), window="1M")
-    assert default[0].graph["start"] == "2023-02-24" and sum(G.number_of_edges() for G in default) == 3
+    assert [G.graph["start"] for G in default] == ["2023-02-01", "2023-03-01", "2023-04-01"]
+    assert [G.number_of_edges() for G in default] == [0, 0, 3]
     with pytest.raises(Exception, match="not a length"):
         windows("2023-01-01", "2023-02-01", "a month", "1M")
 
@@ -151,3 +152,37 @@ def test_saved_queries_take_a_date(corpus, world_project):
 
     assert holders("2021-06-01") == holders("2023-03-02") != []
     assert holders("2019-12-31") == [] and holders("2023-03-03") == []
+
+
+def test_a_statement_dated_to_a_month_keeps_its_precision(tmp_path):
+    from kgraph.sparql.run import run_query
+    from kgraph.sparql.saved import find_query
+
+    root = tmp_path / "project"
+    for part in ("ontology", "queries", "data"):
+        shutil.copytree(ROOT / part, root / part)
+    shutil.copy(TEST_DATA / "importing" / "second-round.txt", tmp_path / "second-round.txt")
+    sheet = tmp_path / "coded.csv"
+    sheet.write_text("date,speaker,quote,stance,target,source_url,text_file\n"
+                     "2023-04,Toivo Klaar,a second round as soon as possible,call for,"
+                     "peace negotiations on the Azerbaijani-Karabakh conflict,https://news.example/c,second-round.txt\n",
+                     encoding="utf-8")
+    out = CliRunner().invoke(cli, ["--project", str(root), "import", str(sheet)])
+    assert out.exit_code == 0, out.output
+    assert '"2023-04"^^xsd:gYearMonth' in (root / "data" / "articles" / "envoy-hopes-for-more-talks.trig").read_text()
+    project = find_project(root)
+    graph = project.load()
+    assert network("stance", graph, as_of="2023-05-01").number_of_edges() == 1
+    mid = network("stance", graph, as_of="2023-04-15")
+    assert mid.number_of_edges() == 0 and mid.graph["left_out_imprecise"] == 1
+    assert network("stance", graph, start="2023-04-01", end="2023-04-30").number_of_edges() == 1
+    weekly = series("stance", graph, window="1W", start="2023-04-01", end="2023-04-30")
+    assert sum(G.number_of_edges() for G in weekly) == 0
+    assert all(G.graph["left_out_imprecise"] == 1 for G in weekly)
+    monthly = series("stance", graph, window="1M")
+    assert [(G.graph["start"], G.number_of_edges()) for G in monthly][-1] == ("2023-04-01", 1)
+
+    def taken(day):
+        return len(run_query(graph, find_query("stances"), {"asOf": day, "actor": "Toivo Klaar"}).records())
+
+    assert taken("2023-04-15") == 0 and taken("2023-05-01") == 1

@@ -8,7 +8,8 @@ coded statements by hand:
 ============ ======================================================================
 column       meaning
 ============ ======================================================================
-date         when the statement was made, YYYY-MM-DD (may be empty)
+date         when the statement was made: YYYY-MM-DD, or YYYY-MM or YYYY when the
+             source gives only a month or a year (may be empty)
 speaker      who spoke: a person's (or body's) name, IRI or prefixed name
 organization the organization the speaker spoke for; the speaker when ``speaker`` is empty
 quote        the exact words, as the text has them (required)
@@ -109,7 +110,7 @@ class _Statement:
     end: int
     stance: str
     target: str
-    date: str | None
+    date: tuple[str, str] | None  # (value, xsd datatype)
 
 
 @dataclass
@@ -278,6 +279,20 @@ def _date(value: str, what: str) -> str | None:
         raise ValueError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _statement_date(value: str) -> tuple[str, str] | None:
+    """A statement's date with the precision given: ``(value, xsd type)``."""
+    if not value:
+        return None
+    if re.fullmatch(r"\d{4}", value):
+        return value, "gYear"
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        return value, "gYearMonth"
+    try:
+        return datetime.date.fromisoformat(value).isoformat(), "date"
+    except ValueError:
+        raise ValueError(f"date {value!r} is not a date: YYYY-MM-DD, or YYYY-MM or YYYY for a month or a year") from None
+
+
 def _speaker(names: _Names, person: str, organization: str) -> tuple[str, str, str | None]:
     """``(speaker, kind, organization or None)`` from the two cells."""
     if not person and not organization:
@@ -324,7 +339,7 @@ def _from_template(path: Path, rows, names: _Names):
             if stance == "Deny" and (target in names.issue_iris or target in names.index.things):
                 raise ValueError("a denial targets a claim (what is denied), not an issue or an actor: give the "
                                  "claim's IRI, or the stance reject")
-            date = _date(row.get("date", ""), "date")
+            date = _statement_date(row.get("date", ""))
             published = _date(row.get("published", ""), "published")
             publisher = names.actor(row["publisher"], kinds=("organization", "actor"))[0] \
                 if row.get("publisher") else None
@@ -499,7 +514,7 @@ def _write(project: Project, found: list[_Source], outside: Path | None, dry_run
             if s.organization:
                 lines.append(f"    kg:speakingFor {compact(s.organization)} ;")
             if s.date:
-                lines.append(f'    kg:date "{s.date}"^^xsd:date ;')
+                lines.append(f'    kg:date "{s.date[0]}"^^xsd:{s.date[1]} ;')
             lines += [f"    {words} {_turtle_string(s.words)} ;", f"    kg:evidence x:s{i} ;",
                       f"    kg:stance stance:{slug}-{i} .",
                       f"stance:{slug}-{i} a kg:Stance ; kg:expressedIn stmt:{slug}-{i} ;",

@@ -10,15 +10,18 @@ one), else its source's. The row says which (``dateBasis``). The slice keeps
 a record when:
 
 - ``start``/``end``: its date lies between them (a record without a date
-  is left out);
-- ``as_of``: its date is on or before that day; a person's posts (for
+  is left out; a statement dated only to a month or a year is in when the
+  whole month or year is);
+- ``as_of``: its date is on or before that day (for a month or a year, its
+  last day); a person's posts (for
   folding into organizations and for labels) are those held on that day
   (a tenure with no dates counts as held, for nothing says otherwise);
 - ``reported_by``: its source was published on or before that day (a
   source without a publication date is left out).
 
 What is left out is counted (:attr:`ProjectionContext.left_out`), never
-dropped silently.
+dropped silently; a month or a year that straddles a bound of the slice is
+counted apart, as ``imprecise``.
 """
 
 from __future__ import annotations
@@ -59,8 +62,8 @@ class ProjectionContext:
         self.end = end
         self.as_of = as_of
         self.reported_by = reported_by
-        #: Records the slice left out: {"undated": n, "outside": n, "unpublished": n}.
-        self.left_out = {"undated": 0, "outside": 0, "unpublished": 0}
+        #: Records the slice left out: {"undated": n, "outside": n, "unpublished": n, "imprecise": n}.
+        self.left_out = {"undated": 0, "outside": 0, "unpublished": 0, "imprecise": 0}
         self._cache: dict[str, list[dict]] = _rows if _rows is not None else {}
         self.actors: dict[str, _Actor] = {}
         for row in self.rows("actors"):
@@ -115,12 +118,17 @@ class ProjectionContext:
         if not date:
             self.left_out["undated"] += 1
             return False
-        inside = (self.start is None or date >= self.start) \
-            and (self.end is None or date[: len(self.end)] <= self.end) \
-            and (self.as_of is None or date[:10] <= self.as_of)
-        if not inside:
-            self.left_out["outside"] += 1
-        return inside
+        first, last = _days(date)
+        inside = (self.start is None or first >= self.start) and (self.end is None or last <= self.end) \
+            and (self.as_of is None or last <= self.as_of)
+        if inside:
+            return True
+        # a month or a year that straddles a bound is neither in nor out: say so
+        straddles = (self.start is not None and first < self.start <= last) \
+            or (self.end is not None and first <= self.end < last) \
+            or (self.as_of is not None and first <= self.as_of < last)
+        self.left_out["imprecise" if straddles else "outside"] += 1
+        return False
 
     def _held(self, start: str | None, end: str | None) -> bool:
         """Whether a tenure with these dates is held on the ``as_of`` day."""
@@ -199,6 +207,22 @@ class ProjectionContext:
     def in_window(self, date: str | None) -> bool:
         """Whether a date lies in the slice (as :meth:`keep`, for a bare date)."""
         return self.keep({"date": date, "published": date})
+
+
+def _days(date: str) -> tuple[str, str]:
+    """The first and last day a date may mean: a day itself, a month's or a year's.
+
+    >>> _days("2023-02"), _days("2024"), _days("2023-03-01")
+    (('2023-02-01', '2023-02-28'), ('2024-01-01', '2024-12-31'), ('2023-03-01', '2023-03-01'))
+    """
+    import calendar
+
+    if len(date) == 4:
+        return f"{date}-01-01", f"{date}-12-31"
+    if len(date) == 7:
+        year, month = int(date[:4]), int(date[5:])
+        return f"{date}-01", f"{date}-{calendar.monthrange(year, month)[1]:02d}"
+    return date[:10], date[:10]
 
 
 def edge_attrs(events: dict[str, tuple[str, str]], relation: str) -> dict:

@@ -143,7 +143,9 @@ def network(
         ``G.graph`` records the projection, its options and, with a time
         slice, how many records it left out: ``left_out_undated`` (no date),
         ``left_out_outside`` (dated outside the slice) and
-        ``left_out_unpublished`` (``reported_by``: no publication date).
+        ``left_out_unpublished`` (``reported_by``: no publication date) and
+        ``left_out_imprecise`` (dated only to a month or a year that
+        straddles a bound of the slice).
 
     Examples
     --------
@@ -183,9 +185,12 @@ def left_out_note(G: nx.Graph) -> str | None:
     """What a time slice left out of ``G``, in words (None without a slice)."""
     if not any(G.graph.get(k) for k in ("start", "end", "as_of", "reported_by")):
         return None
-    undated, outside, unpublished = (G.graph.get(f"left_out_{w}", 0) for w in ("undated", "outside", "unpublished"))
+    undated, outside, unpublished, imprecise = (G.graph.get(f"left_out_{w}", 0)
+                                                for w in ("undated", "outside", "unpublished", "imprecise"))
     parts = [f"{undated} record{'s' if undated != 1 else ''} without a date",
              f"{outside} dated outside the slice"]
+    if imprecise:
+        parts.append(f"{imprecise} dated only to a month or year that straddles its bounds")
     if G.graph.get("reported_by"):
         parts.append(f"{unpublished} from sources without a publication date")
     return (f"time slice: {len(G)} nodes and {G.number_of_edges()} ties kept; left out: " + ", ".join(parts)
@@ -218,6 +223,27 @@ def windows(first: str, last: str, window: str, step: str) -> list[tuple[str, st
     return out
 
 
+def _aligned(day: str, window: str) -> str:
+    """The start of the calendar unit ``day`` is in: its week's Monday, its
+    month's first day, its year's, for windows counted in weeks, months, years.
+
+    >>> _aligned("2023-02-24", "1M"), _aligned("2023-02-24", "1Y"), _aligned("2023-02-24", "2W")
+    ('2023-02-01', '2023-01-01', '2023-02-20')
+    """
+    import datetime
+
+    _period(window, "window")
+    unit = window.strip()[-1].upper()
+    date = datetime.date.fromisoformat(day)
+    if unit == "M":
+        date = date.replace(day=1)
+    elif unit == "Y":
+        date = date.replace(month=1, day=1)
+    elif unit == "W":
+        date -= datetime.timedelta(days=date.weekday())
+    return date.isoformat()
+
+
 def _period(text: str, what: str):
     import re
 
@@ -238,7 +264,8 @@ def series(name: str, graph: ProjectGraph | None = None, *, window: str, step: s
     """The network ``name`` in each time window, in the manner of Discourse
     Network Analyzer's time windows: windows of length ``window`` moved by
     ``step`` (default: ``window``), from ``start`` (default: the earliest
-    dated record) to ``end`` (default: the latest). The data is queried once.
+    dated record, moved back to the start of its week, month or year for
+    windows counted in those) to ``end`` (default: the latest). The data is queried once.
     Each graph's ``G.graph`` holds its window (``start``, ``end``) and what
     it left out."""
     if name not in PROJECTIONS:
@@ -251,11 +278,14 @@ def series(name: str, graph: ProjectGraph | None = None, *, window: str, step: s
     if graph is None:
         graph = (project or find_project()).load()
     context = ProjectionContext(graph, level, None, None)
-    dates = sorted(row["date"][:10] for query in ("stances", "participation", "mediation")
-                   for row in context.rows(query) if row.get("date"))
-    if not dates and (start is None or end is None):
+    from .context import _days
+
+    spans = [_days(row["date"]) for query in ("stances", "participation", "mediation")
+             for row in context.rows(query) if row.get("date")]
+    if not spans and (start is None or end is None):
         raise NetworkError("no record has a date: give --start and --end for the windows, or date the data")
-    spans = windows(start or dates[0], end or dates[-1], window, step or window)
+    spans = windows(start or _aligned(min(a for a, _ in spans), window), end or max(b for _, b in spans), window,
+                    step or window)
     return [network(name, graph, level=level, normalization=normalization, start=a, end=b,
                     reported_by=reported_by, party_ties=party_ties, context=context) for a, b in spans]
 
