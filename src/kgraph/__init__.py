@@ -52,6 +52,7 @@ _EXPORTS = {
     "METRICS": "networks.analysis",
     "export": "networks.export",
     "plot": "networks.plot",
+    "view": "view",
     # identity
     "find_actors": "identity.registry",
     "name_index": "identity.registry",

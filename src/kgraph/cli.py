@@ -1194,6 +1194,40 @@ def export(ctx, network, output, fmt, rdf, level, normalization, start, end, as_
         click.echo(f"wrote {path}")
 
 
+@cli.command("view")
+@click.argument("networks", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("kgraph-view.html"),
+              show_default=True, help="The page to write (one self-contained HTML file).")
+@click.option("--level", type=click.Choice(LEVELS), default="person", show_default=True,
+              help="Fold persons into their organization, or persons and organizations into their polity.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The networks as they stood that day.")
+@click.option("--title", help="The page's title.")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path), help="Data to use (default: data/).")
+@click.pass_obj
+def view_cmd(project, networks, output, level, as_of, title, data_paths) -> None:
+    """Write an interactive web page of NETWORKS (default: mediation,
+    interaction, stance, claims), with every actor's profile and the timeline.
+
+    One self-contained HTML file that works offline, opened from disk: its
+    scripts come inlined from the installed bokeh package, and it asks the
+    network for nothing. In the page: switch networks; nodes coloured by
+    kind and sized by a measure you choose (the legend says which); ties by
+    polarity; hover for a node's measures; click a node (or find it by any
+    name or alias) for its profile: posts with tenures, every statement with
+    the quoted words and the source's excerpt, claims reported and denied;
+    move the date control to see the networks as they stood on a day; the
+    timeline of events and statements below.
+    """
+    from .view import view as write
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise click.UsageError(f"cannot write the view to {output.name}: use a .html file")
+    if not output.parent.is_dir():
+        raise click.UsageError(f"folder {output.parent} does not exist")
+    path = write(list(networks), output, graph=_graph(project, data_paths), level=level, as_of=as_of, title=title)
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser")
+
+
 def main() -> None:
     """Entry point of the ``kgraph`` console script."""
     cli(prog_name="kgraph")

@@ -308,6 +308,7 @@ def _from_template(path: Path, rows, names: _Names):
     problems: list[tuple[Path, int | None, str]] = []
     found: dict[str, _Source] = {}
     texts: dict[str, tuple[bytes, str] | str] = {}
+    spans: dict[int, list] = {}
     for line, row in rows:
         if "" in row:
             problems.append((path, line, f"this row has {row['']}"))
@@ -352,11 +353,23 @@ def _from_template(path: Path, rows, names: _Names):
                                            ("publisher", publisher, source.publisher)):
                     if mine and theirs and mine != theirs:
                         raise ValueError(f"{what} differs from line {source.line}, which has the same source_url")
-            source.statements.append(_Statement(line, speaker, kind, org, quote, True, at, at + len(quote),
+            start, end = _sentences_around(text, at, at + len(quote), spans)
+            source.statements.append(_Statement(line, speaker, kind, org, quote, True, start, end,
                                                 stance, target, date))
         except ValueError as error:
             problems.append((path, line, str(error)))
     return list(found.values()), problems
+
+
+def _sentences_around(text: str, start: int, end: int, cache: dict) -> tuple[int, int]:
+    """The excerpt for a quote: the sentences of the text it lies in."""
+    from ..drafting.finders import sentences
+
+    found = cache.setdefault(id(text), (text, sentences(text)))[1]
+    inside = [s for s in found if s.start < end and start < s.end]
+    if not inside:
+        return start, end
+    return min(start, inside[0].start), max(end, inside[-1].end)
 
 
 def _text_file(path: Path) -> tuple[bytes, str] | str:
