@@ -1122,17 +1122,33 @@ def _analyze_series(project, network, level, normalization, start, end, data_pat
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The picture to write: FILE.png or FILE.svg.")
 @click.option("--title", help="Title above the drawing.")
+@click.option("--size-by", default="degree", show_default=True, metavar="MEASURE",
+              help="What sizes the nodes (and picks the top ones): degree, or a measure of kgraph analyze.")
+@click.option("--top", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Draw at most this many nodes, the highest by --size-by; the title says how many are left out.")
 @click.pass_obj
-def plot(project, network, level, normalization, start, end, as_of, reported_by, data_paths, output, title) -> None:
-    """Draw a network to a PNG or SVG file (colours by kind, widths by weight)."""
+def plot(project, network, level, normalization, start, end, as_of, reported_by, data_paths, output, title,
+         size_by, top) -> None:
+    """Draw a network to a PNG or SVG file: colours by kind, node size by a
+    measure, ties green (supports), orange (opposes) or grey, widths by
+    weight, labels kept apart and shortened (in SVG the full label shows on
+    hover), a legend of what is drawn."""
     if output.suffix.lower() not in (".png", ".svg"):
         raise click.UsageError(f"cannot draw to {output.name}: use a .png or .svg file")
     if not output.parent.is_dir():
         raise click.UsageError(f"folder {output.parent} does not exist")
     from .networks.plot import plot as draw
 
+    from .networks.analysis import METRICS
+
+    if size_by != "degree" and size_by not in METRICS:
+        raise click.UsageError(f"--size-by {size_by!r}: choose degree or one of {', '.join(METRICS)}")
     G = _network(project, network, level, normalization, start, end, data_paths, as_of, reported_by)
-    draw(G, output, title=title)
+    if size_by != "degree":
+        from .networks.export import with_metrics
+
+        G = with_metrics(G)
+    draw(G, output, title=title, size_by=size_by, top=top)
     click.echo(f"wrote {output} ({len(G)} nodes, {G.number_of_edges()} ties)")
 
 

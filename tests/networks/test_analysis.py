@@ -222,3 +222,30 @@ def test_eigenvector_of_a_large_directed_graph_that_is_not_strongly_connected():
     result = analyze(G, exact_limit=3)
     assert result.node("a").eigenvector > 0 and result.node("x").eigenvector == 0
     assert any("largest strongly connected component (4 of 7 nodes)" in note for note in result.notes)
+
+
+def test_a_plot_an_analyst_can_read(tmp_path):
+    """Shortened labels keep their full text as the SVG title; the legend
+    names only what is drawn, polarity by colour and what sizes the nodes; a
+    large network is drawn as its top nodes, saying how many were left out."""
+    import re
+
+    import networkx as nx
+
+    from kgraph.networks.plot import plot
+
+    G = nx.DiGraph(name="stance")
+    long_name = "The Foreign Ministry of the unrecognized Nagorno-Karabakh Republic said so"
+    G.add_node("a", label=long_name, kind="ForeignMinistry")
+    G.add_node("b", label="Peace talks", kind="Issue")
+    G.add_edge("a", "b", sign=-1, relation="rejects", weight=1)
+    svg = plot(G, tmp_path / "small.svg").read_text(encoding="utf-8")
+    assert f"<title>{long_name}</title>" in svg
+    assert "opposes (−)" in svg and "supports (+)" not in svg, "only the signs drawn are in the legend"
+    assert "node size: degree" in svg and "ForeignMinistry" in svg and "Claim" not in svg
+    assert "rejects" not in svg, "stance types are not listed as identical grey lines"
+    big = nx.gnm_random_graph(200, 400, seed=1)
+    nx.set_node_attributes(big, {n: f"node {n}" for n in big}, "label")
+    svg = plot(big, tmp_path / "big.svg", top=25).read_text(encoding="utf-8")
+    assert "the 25 nodes with the highest degree are drawn; 175 more are left out" in svg
+    assert len(re.findall(r">node \d+<", svg)) == 25

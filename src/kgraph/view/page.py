@@ -19,6 +19,8 @@ __all__ = ["page_html"]
 
 #: How many node labels are shown when the view holds more nodes than that.
 LABELS = 30
+#: Above this many nodes the figure draws with WebGL.
+WEBGL = 2000
 
 _ESCAPE = """
 function esc(text) {
@@ -114,7 +116,7 @@ for (let i = 0; i < data.x.length; i++) {
 }
 const key = data.size || data.x.map(() => 1);
 const chosen = inside.length <= limit ? inside : inside.sort((a, b) => key[b] - key[a]).slice(0, limit);
-labels.data = {x: chosen.map(i => data.x[i]), y: chosen.map(i => data.y[i]), text: chosen.map(i => data.label[i])};
+labels.data = {x: chosen.map(i => data.x[i]), y: chosen.map(i => data.y[i]), text: chosen.map(i => data.short[i])};
 """
 
 
@@ -137,6 +139,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
                   width=420, height=640, styles={"overflow-y": "auto"}, stylesheets=[_CSS])
     for k, net in enumerate(view.networks):
         nodes_data = dict(net.nodes)
+        nodes_data["short"] = [_short(label) for label in nodes_data.get("label", [])]
         values = nodes_data.get(default) or [0.0] * len(nodes_data.get("id", []))
         top = max(values, default=0.0) or 1.0
         nodes_data["size"] = [8 + 32 * v / top for v in values]
@@ -149,14 +152,16 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         fig = figure(name=f"figure-{net.name}", title=f"{net.name} network: {len(nodes_data['id'])} nodes, "
                                                       f"{len(edges_data['xs'])} ties",
                      width=820, height=640, tools="pan,wheel_zoom,box_zoom,reset,save", active_scroll="wheel_zoom",
-                     x_range=(-1.15, 1.15), y_range=(-1.15, 1.15), visible=k == 0, output_backend="webgl")
+                     x_range=(-1.15, 1.15), y_range=(-1.15, 1.15), visible=k == 0,
+                     output_backend="webgl" if len(nodes_data["id"]) > WEBGL else "canvas")
         fig.toolbar.logo = None
         fig.axis.visible = False
         fig.grid.visible = False
         lines = fig.multi_line("xs", "ys", source=edges, line_color="colour", line_alpha="alpha", line_width="width",
                                line_dash="dash", legend_group="tie")
         dots = fig.scatter("x", "y", source=nodes, size="size", fill_color="colour", line_color="#333333",
-                           legend_group="kind", name=f"dots-{net.name}")
+                           legend_group="kind", name=f"dots-{net.name}", nonselection_fill_alpha=0.45,
+                           nonselection_line_alpha=0.45, selection_line_color="#000000", selection_line_width=3)
         fig.legend.location = "top_left"
         fig.legend.label_text_font_size = "9pt"
         fig.legend.background_fill_alpha = 0.6
@@ -169,7 +174,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         ranked = sorted(range(len(nodes_data["id"])), key=lambda i: -nodes_data["size"][i])[:LABELS]
         labels_source = ColumnDataSource({"x": [nodes_data["x"][i] for i in ranked],
                                           "y": [nodes_data["y"][i] for i in ranked],
-                                          "text": [nodes_data["label"][i] for i in ranked]}, name=f"labels-{net.name}")
+                                          "text": [nodes_data["short"][i] for i in ranked]}, name=f"labels-{net.name}")
         fig.add_layout(LabelSet(x="x", y="y", text="text", source=labels_source, text_font_size="9pt",
                                 x_offset=6, y_offset=4))
         relabel = CustomJS(args={"fig": fig, "nodes": nodes, "labels": labels_source, "limit": LABELS}, code=_LABELS)
@@ -221,6 +226,16 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     document = column(heading, row(*controls), legend, row(column(*figures), profile), *dated,
                       Div(text="<h3>Timeline</h3>"), timeline)
     return file_html(document, resources=INLINE, title=title)
+
+
+def _short(label: str, width: int = 28) -> str:
+    """A node's label on the drawing: a long one shortened at a word, with an
+    ellipsis (hover shows the whole)."""
+    text = " ".join(label.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return (cut or text[:width]) + "…"
 
 
 def _tie_label(sign: str, relation: str) -> str:
