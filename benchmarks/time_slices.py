@@ -108,6 +108,8 @@ def main() -> int:
     parser.add_argument("--texts", type=int, default=1000, help="texts for the batch draft")
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the import")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each as-of pair (median)")
+    parser.add_argument("--parts", default="asof,windows,filters,draft,import",
+                        help="which measurements to make, comma-separated (default: all)")
     parser.add_argument("-o", "--output", type=Path, help="write the results (Markdown) here")
     args = parser.parse_args()
 
@@ -135,12 +137,15 @@ def main() -> int:
              f"Python {platform.python_version()}, {os.cpu_count()} CPUs. Corpus: {len(graph):,} quads "
              f"(`benchmarks.generate --triples {args.triples}`), published {dates[0]} to {dates[-1]}. "
              f"`python -m benchmarks.time_slices --triples {args.triples} --texts {args.texts} --rows {args.rows}`.",
-             "", f"## As of {middle}: network and analysis, against the same without a slice", "",
-             f"Each projection built from the loaded graph and analysed, with and without `as_of`, "
-             f"interleaved, median of {args.repeat}.", "",
-             "| network | nodes (slice / all) | ties (slice / all) | all, s | as of, s | ratio | left out (undated / later) |",
-             "|---|---|---|---|---|---|---|"]
-    for name in PROJECTIONS:
+             ""]
+    parts = set(args.parts.split(","))
+    if "asof" in parts:
+        lines += [f"## As of {middle}: network and analysis, against the same without a slice", "",
+                  f"Each projection built from the loaded graph and analysed, with and without `as_of`, "
+                  f"interleaved, median of {args.repeat}.", "",
+                  "| network | nodes (slice / all) | ties (slice / all) | all, s | as of, s | ratio | left out (undated / later) |",
+                  "|---|---|---|---|---|---|---|"]
+    for name in (PROJECTIONS if "asof" in parts else ()):
         wholes, slices = [], []
         for _ in range(args.repeat):  # interleaved, the median of each
             seconds, G = _timed(lambda: network(name, graph, project=project))
@@ -158,62 +163,66 @@ def main() -> int:
                      f"| {H.graph['left_out_undated']:,} / {H.graph['left_out_outside']:,} |")
         print(lines[-1], flush=True)
 
-    first = dates[len(dates) // 3]
-    built_s, graphs = _timed(lambda: series("stance", graph, window="1M", start=first, end=_months_later(first, 12)))
-    measured_s, _ = _timed(lambda: [analyze(G) for G in graphs])
-    lines += ["", "## Twelve monthly windows of the stance network", "",
-              f"From {graphs[0].graph['start']} to {graphs[-1].graph['end']}: built in {built_s:.2f} s "
-              f"(one query, {len(graphs)} slices), analysed in {measured_s:.2f} s more; "
-              f"{built_s + measured_s:.2f} s in all (target <= 30 s). Ties per window: "
-              + ", ".join(f"{G.number_of_edges():,}" for G in graphs) + "."]
-    print(lines[-1], flush=True)
+    if "windows" in parts:
+        first = dates[len(dates) // 3]
+        built_s, graphs = _timed(lambda: series("stance", graph, window="1M", start=first, end=_months_later(first, 12)))
+        measured_s, _ = _timed(lambda: [analyze(G) for G in graphs])
+        lines += ["", "## Twelve monthly windows of the stance network", "",
+                  f"From {graphs[0].graph['start']} to {graphs[-1].graph['end']}: built in {built_s:.2f} s "
+                  f"(one query, {len(graphs)} slices), analysed in {measured_s:.2f} s more; "
+                  f"{built_s + measured_s:.2f} s in all (target <= 30 s). Ties per window: "
+                  + ", ".join(f"{G.number_of_edges():,}" for G in graphs) + "."]
+        print(lines[-1], flush=True)
 
-    saved = find_query("stances")
-    shipped = prepare(saved.text, {"asOf": ox.Literal(middle, datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#date"))})
-    pushed_text = saved.text.replace(
-        "  OPTIONAL { ?statement kg:date ?date }\n",
-        "  OPTIONAL { ?statement kg:date ?date }\n"
-        "  FILTER(!BOUND(?asOf) || !BOUND(?date) || STR(?date) <= STR(?asOf))\n", 1)
-    pushed = prepare(pushed_text, {"asOf": ox.Literal(middle, datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#date"))})
-    whole_q, rows_all = _timed(lambda: len(list(graph.query(saved.text))))
-    shipped_q, rows_shipped = _timed(lambda: len(list(graph.query(shipped))))
-    pushed_q, rows_pushed = _timed(lambda: len(list(graph.query(pushed))))
-    lines += ["", "## The saved `stances` query with `asOf`: where the filter goes", "",
-              "| form | rows | s | x no filter |", "|---|---|---|---|",
-              f"| no `asOf` | {rows_all:,} | {whole_q:.2f} | 1.00x |",
-              f"| as shipped: one FILTER on the bound dates | {rows_shipped:,} | {shipped_q:.2f} | {shipped_q / whole_q:.2f}x |",
-              f"| plus a FILTER where the statement's date is bound | {rows_pushed:,} | {pushed_q:.2f} | {pushed_q / whole_q:.2f}x |"]
-    print("\n".join(lines[-5:]), flush=True)
+    if "filters" in parts:
+        saved = find_query("stances")
+        shipped = prepare(saved.text, {"asOf": ox.Literal(middle, datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#date"))})
+        pushed_text = saved.text.replace(
+            "  OPTIONAL { ?statement kg:date ?date }\n",
+            "  OPTIONAL { ?statement kg:date ?date }\n"
+            "  FILTER(!BOUND(?asOf) || !BOUND(?date) || STR(?date) <= STR(?asOf))\n", 1)
+        pushed = prepare(pushed_text, {"asOf": ox.Literal(middle, datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#date"))})
+        whole_q, rows_all = _timed(lambda: len(list(graph.query(saved.text))))
+        shipped_q, rows_shipped = _timed(lambda: len(list(graph.query(shipped))))
+        pushed_q, rows_pushed = _timed(lambda: len(list(graph.query(pushed))))
+        lines += ["", "## The saved `stances` query with `asOf`: where the filter goes", "",
+                  "| form | rows | s | x no filter |", "|---|---|---|---|",
+                  f"| no `asOf` | {rows_all:,} | {whole_q:.2f} | 1.00x |",
+                  f"| as shipped: one FILTER on the bound dates | {rows_shipped:,} | {shipped_q:.2f} | {shipped_q / whole_q:.2f}x |",
+                  f"| plus a FILTER where the statement's date is bound | {rows_pushed:,} | {pushed_q:.2f} | {pushed_q / whole_q:.2f}x |"]
+        print("\n".join(lines[-5:]), flush=True)
 
     scratch = Path(tempfile.mkdtemp(prefix="kgraph-batch-"))
-    texts = scratch / "texts"
-    texts.mkdir()
-    for path in sorted((corpus / "data" / "sources").glob("*.txt"))[: args.texts]:
-        shutil.copy(path, texts / path.name)
-    shutil.rmtree(corpus / "drafts", ignore_errors=True)
-    chars = sum(len(p.read_text(encoding="utf-8")) for p in texts.glob("*.txt"))
-    draft_s = _kgraph("draft", str(texts), cwd=corpus)
-    shutil.rmtree(corpus / "drafts", ignore_errors=True)
-    lines += ["", "## `kgraph draft` over a folder", "",
-              f"{args.texts:,} texts ({chars:,} characters) in one run of the command: {draft_s:.1f} s "
-              f"({draft_s / args.texts * 1000:.0f} ms a text; target <= 10 minutes)."]
-    print(lines[-1], flush=True)
+    if "draft" in parts:
+        texts = scratch / "texts"
+        texts.mkdir()
+        for path in sorted((corpus / "data" / "sources").glob("*.txt"))[: args.texts]:
+            shutil.copy(path, texts / path.name)
+        shutil.rmtree(corpus / "drafts", ignore_errors=True)
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in texts.glob("*.txt"))
+        draft_s = _kgraph("draft", str(texts), cwd=corpus)
+        shutil.rmtree(corpus / "drafts", ignore_errors=True)
+        lines += ["", "## `kgraph draft` over a folder", "",
+                  f"{args.texts:,} texts ({chars:,} characters) in one run of the command: {draft_s:.1f} s "
+                  f"({draft_s / args.texts * 1000:.0f} ms a text; target <= 10 minutes)."]
+        print(lines[-1], flush=True)
 
-    target = scratch / "import"
-    for folder in ("ontology", "queries"):
-        shutil.copytree(ROOT / folder, target / folder)
-    shutil.copytree(corpus / "data" / "registry", target / "data" / "registry")
-    (scratch / "corpus").symlink_to(corpus)
-    sheet = scratch / "statements.csv"
-    written = _import_rows(corpus, args.rows, sheet)
-    import_s = _kgraph("--project", str(target), "import", str(sheet), cwd=scratch)
-    articles = len(list((target / "data" / "articles").glob("*.trig")))
-    lines += ["", "## `kgraph import` of a spreadsheet", "",
-              f"{written:,} template rows ({sheet.stat().st_size / 1e6:.1f} MB), {articles:,} articles written, "
-              f"validated first: {import_s:.1f} s whole process (target <= 60 s)."]
-    print(lines[-1], flush=True)
+    if "import" in parts:
+        target = scratch / "import"
+        for folder in ("ontology", "queries"):
+            shutil.copytree(ROOT / folder, target / folder)
+        shutil.copytree(corpus / "data" / "registry", target / "data" / "registry")
+        (scratch / "corpus").symlink_to(corpus)
+        sheet = scratch / "statements.csv"
+        written = _import_rows(corpus, args.rows, sheet)
+        import_s = _kgraph("--project", str(target), "import", str(sheet), cwd=scratch)
+        articles = len(list((target / "data" / "articles").glob("*.trig")))
+        lines += ["", "## `kgraph import` of a spreadsheet", "",
+                  f"{written:,} template rows ({sheet.stat().st_size / 1e6:.1f} MB), {articles:,} articles written, "
+                  f"validated first: {import_s:.1f} s whole process (target <= 60 s)."]
+        print(lines[-1], flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     report = "\n".join(lines) + "\n"
     if args.output:

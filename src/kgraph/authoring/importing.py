@@ -365,7 +365,9 @@ def _sentences_around(text: str, start: int, end: int, cache: dict) -> tuple[int
     """The excerpt for a quote: the sentences of the text it lies in."""
     from ..drafting.finders import sentences
 
-    found = cache.setdefault(id(text), (text, sentences(text)))[1]
+    if id(text) not in cache:  # the text is kept with its sentences, so that its id stays its own
+        cache[id(text)] = (text, sentences(text))
+    found = cache[id(text)][1]
     inside = [s for s in found if s.start < end and start < s.end]
     if not inside:
         return start, end
@@ -603,11 +605,13 @@ class _Staging:
 
         from ..validation.run import validate
 
-        report = validate(files, project=find_project(self.root), sources=self.root / "kept-outside",
-                          require_sources=True)
-        mapping = {f.resolve(): target for f, target in zip(files, final)}  # name the files it would write
-        report.violations = [replace(v, file=mapping.get(Path(v.file).resolve(), v.file)) if v.file else v
-                             for v in report.violations]
+        # the staged folder as one path (not a path per file): nothing else is in it
+        report = validate([self.root / "data" / "articles"], project=find_project(self.root),
+                          sources=self.root / "kept-outside", require_sources=True)
+        staged = self.root / "data" / "articles"
+        mapping = {f.name: target for f, target in zip(files, final)}  # name the files it would write
+        report.violations = [replace(v, file=mapping.get(Path(v.file).name, v.file))
+                             if v.file and Path(v.file).parent == staged else v for v in report.violations]
         return report
 
     def land(self, staged: list[tuple[Path, Path]], planned) -> None:
