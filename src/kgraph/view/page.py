@@ -21,6 +21,10 @@ __all__ = ["page_html"]
 LABELS = 30
 #: Above this many nodes the figure draws with WebGL.
 WEBGL = 2000
+#: Statements shown in a profile (the rest are counted, with the query that lists them).
+STATEMENTS = 25
+#: Rows of the timeline in the page.
+TIMELINE = 2000
 
 _ESCAPE = """
 function esc(text) {
@@ -29,7 +33,7 @@ function esc(text) {
 """
 
 _PROFILE = _ESCAPE + """
-const profiles = window.kgraphProfiles ??= JSON.parse(profiles_json);
+const profiles = window.kgraphProfiles ??= JSON.parse(store.data.json[0]);
 function show(id) {
   const p = profiles[id];
   if (!p) { profile.text = "<p>No profile for " + esc(id) + "</p>"; return; }
@@ -48,6 +52,7 @@ function show(id) {
       html += "</li>";
     }
     html += "</ol>";
+    if (p.more) html += "<p class='more'>" + p.more + " more statements: kgraph query stances --param actor='" + esc(p.label) + "'</p>";
   }
   if (p.reported && p.reported.length) html += "<h4>Claims reported</h4><ul>" + p.reported.map(c => "<li>" + esc(c) + "</li>").join("") + "</ul>";
   if (p.denied && p.denied.length) html += "<h4>Claims denied</h4><ul>" + p.denied.map(c => "<li>" + esc(c) + "</li>").join("") + "</ul>";
@@ -62,7 +67,7 @@ if (i !== undefined) show(nodes.data.id[i]);
 """
 
 _SEARCH = _PROFILE + """
-const names = window.kgraphNames ??= JSON.parse(names_json);
+const names = window.kgraphNames ??= JSON.parse(store.data.json[1]);
 const id = names[search.value];
 if (!id) return;
 let shown = false;
@@ -137,6 +142,9 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     figures, all_nodes, all_edges, all_labels = [], [], [], []
     profile = Div(name="profile", text="<p>Click a node, or search a name, to see its profile.</p>",
                   width=420, height=640, styles={"overflow-y": "auto"}, stylesheets=[_CSS])
+    # the profiles and names once in the document, for every callback that needs them
+    store = ColumnDataSource({"json": [json.dumps(_capped(view.profiles), ensure_ascii=False),
+                                       json.dumps(view.names, ensure_ascii=False)]}, name="profiles")
     for k, net in enumerate(view.networks):
         nodes_data = dict(net.nodes)
         nodes_data["short"] = [_short(label) for label in nodes_data.get("label", [])]
@@ -182,7 +190,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
             rng.js_on_change("start", relabel)
             rng.js_on_change("end", relabel)
         nodes.selected.js_on_change("indices", CustomJS(
-            args={"nodes": nodes, "profile": profile, "profiles_json": json.dumps(view.profiles)}, code=_TAP))
+            args={"nodes": nodes, "profile": profile, "store": store}, code=_TAP))
         figures.append(fig)
         all_nodes.append(nodes)
         all_edges.append(edges)
@@ -201,8 +209,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
                                completions=sorted(view.names), case_sensitive=False, min_characters=2,
                                search_strategy="includes", restrict=True, width=300)
     search.js_on_change("value", CustomJS(args={"all_nodes": all_nodes, "search": search, "profile": profile,
-                                                "names_json": json.dumps(view.names),
-                                                "profiles_json": json.dumps(view.profiles)}, code=_SEARCH))
+                                                "store": store}, code=_SEARCH))
     controls = [switch, size, search]
     note = Div(name="date-note", text="Every tie is shown.", width=820)
     if view.dates:
@@ -218,14 +225,30 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         dated = [slider, note]
     else:
         dated = [Div(text="No tie has a date: the network cannot be shown as of a day.", width=820)]
-    timeline = DataTable(name="timeline", source=ColumnDataSource(view.timeline, name="timeline-rows"), columns=[
+    rows = {k: v[:TIMELINE] for k, v in view.timeline.items()}
+    shown_rows = len(rows.get("date", []))
+    total_rows = len(view.timeline.get("date", []))
+    timeline = DataTable(name="timeline", source=ColumnDataSource(rows, name="timeline-rows"), columns=[
         TableColumn(field="date", title="date", width=90), TableColumn(field="what", title="", width=70),
         TableColumn(field="item", title="event or statement", width=460), TableColumn(field="kind", title="kind", width=120),
         TableColumn(field="written", title="as written", width=120)], width=860, height=220, index_position=None)
     heading = Div(text=f"<h2>{_html(title)}</h2>", width=820)
     document = column(heading, row(*controls), legend, row(column(*figures), profile), *dated,
-                      Div(text="<h3>Timeline</h3>"), timeline)
+                      Div(text="<h3>Timeline</h3>" + (f"<p>The first {shown_rows:,} of {total_rows:,} items; "
+                                                      "kgraph query timeline lists them all.</p>"
+                                                      if total_rows > shown_rows else "")), timeline)
     return file_html(document, resources=INLINE, title=title)
+
+
+def _capped(profiles: dict) -> dict:
+    """Profiles with at most :data:`STATEMENTS` statements each (``more``: how many were left out)."""
+    out = {}
+    for iri, p in profiles.items():
+        statements = p.get("statements") or []
+        if len(statements) > STATEMENTS:
+            p = dict(p, statements=statements[:STATEMENTS], more=len(statements) - STATEMENTS)
+        out[iri] = p
+    return out
 
 
 def _short(label: str, width: int = 28) -> str:
