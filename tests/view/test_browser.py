@@ -118,7 +118,7 @@ def test_the_page_holds_every_node_and_tie_and_asks_for_nothing(browser, seed_vi
             G = network(name, graph)
             ids = page.model(f"nodes-{name}", "m.data.id")
             assert sorted(ids) == sorted(G), name
-            assert page.model(f"edges-{name}", "m.data.xs.length") == G.number_of_edges(), name
+            assert page.model(f"edges-{name}", "m.data.x0.length") == G.number_of_edges(), name
         assert page.model("figure-mediation", "m.visible") and not page.model("figure-stance", "m.visible")
         page.page.screenshot(path=str(_artifact("view-mediation.png")), full_page=True)
         assert page.requests == [] and page.errors == []
@@ -159,7 +159,7 @@ def test_the_date_control_shows_the_network_as_it_stood(browser, seed_view):
     page = Page(browser, seed_view)
     try:
         total = page.model("edges-mediation", "m.data.alpha.filter(a => a > 0).length")
-        assert total == page.model("edges-mediation", "m.data.xs.length") > 0
+        assert total == page.model("edges-mediation", "m.data.x0.length") > 0
         # the seed's mediated meeting is dated 2023-03-01: the day before, no mediation tie
         page.model("date", "(m.value = Date.UTC(2023, 1, 28), true)")
         assert page.model("edges-mediation", "m.data.alpha.filter(a => a > 0).length") == 0
@@ -171,7 +171,7 @@ def test_the_date_control_shows_the_network_as_it_stood(browser, seed_view):
         assert page.model("date", "new Date(m.end).toISOString().slice(0, 10)") == "2023-04-10"
         page.model("date", "(m.value = m.end, true)")
         assert page.model("edges-stance", "m.data.alpha.filter(a => a > 0).length") \
-            == page.model("edges-stance", "m.data.xs.length")
+            == page.model("edges-stance", "m.data.x0.length")
         page.model("date", "(m.value = m.end, true)")
         assert page.model("edges-mediation", "m.data.alpha.filter(a => a > 0).length") == total
         assert page.requests == [] and page.errors == []

@@ -39,20 +39,38 @@ class ViewData:
 
 
 def layout(G: nx.Graph, seed: int = 7) -> dict:
-    """Positions in [-1, 1]², the same for the same graph: a spring layout,
-    or for a large graph a spectral one refined by a few spring steps."""
+    """Positions in [-1, 1]², the same for the same graph: networkx's spring
+    layout; above :data:`SPRING_LIMIT` nodes igraph's Fruchterman-Reingold
+    with a grid when igraph is installed (``pip install kgraph[layout]``),
+    else a spectral layout refined by two spring steps."""
     if len(G) == 0:
         return {}
     H = G.to_undirected(as_view=True) if G.is_directed() else G
     if len(G) <= SPRING_LIMIT:
         positions = nx.spring_layout(H, seed=seed, k=1.8 / max(len(G), 1) ** 0.5, weight=None)
-    else:
+        return nx.rescale_layout_dict(positions, scale=1.0)
+    try:  # igraph's Fruchterman-Reingold with a grid: about half a second at 5,000 nodes
+        import random
+
+        import igraph
+    except ImportError:
+        igraph = None
+    order = list(G)
+    if igraph is not None:
+        index = {n: i for i, n in enumerate(order)}
+        g = igraph.Graph(n=len(order), edges=[(index[u], index[v]) for u, v in H.edges()])
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            coords = g.layout_fruchterman_reingold(grid=True, niter=300).coords
+        finally:
+            igraph.set_random_number_generator(random)
+        positions = {n: tuple(coords[i]) for i, n in enumerate(order)}
+    else:  # networkx's spring layout costs seconds a step here: a spectral start and two steps
         try:
             start = nx.spectral_layout(H)
         except Exception:  # a graph scipy cannot decompose: start from random positions
             start = None
-        positions = nx.spring_layout(H, pos=start, seed=seed, iterations=8, weight=None,
-                                     k=1.8 / len(G) ** 0.5)
+        positions = nx.spring_layout(H, pos=start, seed=seed, iterations=2, weight=None, k=1.8 / len(G) ** 0.5)
     return nx.rescale_layout_dict(positions, scale=1.0)
 
 

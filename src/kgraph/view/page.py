@@ -19,10 +19,10 @@ __all__ = ["page_html"]
 
 #: How many node labels are shown when the view holds more nodes than that.
 LABELS = 30
-#: Above this many nodes the figure draws with WebGL.
-WEBGL = 2000
 #: Statements shown in a profile (the rest are counted, with the query that lists them).
 STATEMENTS = 25
+#: Statements in all the profiles of a page (so that a large view stays a few megabytes).
+BUDGET = 12_000
 #: Rows of the timeline in the page.
 TIMELINE = 2000
 
@@ -143,7 +143,8 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     profile = Div(name="profile", text="<p>Click a node, or search a name, to see its profile.</p>",
                   width=420, height=640, styles={"overflow-y": "auto"}, stylesheets=[_CSS])
     # the profiles and names once in the document, for every callback that needs them
-    store = ColumnDataSource({"json": [json.dumps(_capped(view.profiles), ensure_ascii=False),
+    nodes_in_view = sum(len(n.nodes.get("id", [])) for n in view.networks)
+    store = ColumnDataSource({"json": [json.dumps(_capped(view.profiles, nodes_in_view), ensure_ascii=False),
                                        json.dumps(view.names, ensure_ascii=False)]}, name="profiles")
     for k, net in enumerate(view.networks):
         nodes_data = dict(net.nodes)
@@ -152,21 +153,29 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         top = max(values, default=0.0) or 1.0
         nodes_data["size"] = [8 + 32 * v / top for v in values]
         nodes = ColumnDataSource(nodes_data, name=f"nodes-{net.name}")
-        edges_data = dict(net.edges)
-        edges_data["alpha"] = [0.7] * len(edges_data["xs"])
-        edges_data["width"] = [1 + 3 * w / (max(edges_data["weight"], default=1) or 1) for w in edges_data["weight"]]
+        import numpy as np
+
+        edges_data = {k: v for k, v in net.edges.items() if k not in ("xs", "ys")}
+        # straight ties as segments: four flat columns, sent as binary arrays
+        for name, values in (("x0", [x[0] for x in net.edges["xs"]]), ("x1", [x[1] for x in net.edges["xs"]]),
+                             ("y0", [y[0] for y in net.edges["ys"]]), ("y1", [y[1] for y in net.edges["ys"]])):
+            edges_data[name] = np.asarray(values, dtype=float)
+        edges_data["alpha"] = np.full(len(edges_data["x0"]), 0.7)
+        heaviest = max(edges_data["weight"], default=1) or 1
+        edges_data["width"] = [1 + 3 * w / heaviest for w in edges_data["weight"]]
         edges_data["tie"] = [_tie_label(sign, relation) for sign, relation in zip(edges_data["sign"], edges_data["relation"])]
         edges = ColumnDataSource(edges_data, name=f"edges-{net.name}")
         fig = figure(name=f"figure-{net.name}", title=f"{net.name} network: {len(nodes_data['id'])} nodes, "
-                                                      f"{len(edges_data['xs'])} ties",
+                                                      f"{len(edges_data['x0'])} ties",
                      width=820, height=640, tools="pan,wheel_zoom,box_zoom,reset,save", active_scroll="wheel_zoom",
-                     x_range=(-1.15, 1.15), y_range=(-1.15, 1.15), visible=k == 0,
-                     output_backend="webgl" if len(nodes_data["id"]) > WEBGL else "canvas")
+                     x_range=(-1.15, 1.15), y_range=(-1.15, 1.15), visible=k == 0)
+        # (a canvas, not WebGL: without a GPU, as in a headless browser, WebGL draws in software and
+        # took 99 s for 20,000 ties where the canvas takes one)
         fig.toolbar.logo = None
         fig.axis.visible = False
         fig.grid.visible = False
-        lines = fig.multi_line("xs", "ys", source=edges, line_color="colour", line_alpha="alpha", line_width="width",
-                               line_dash="dash", legend_group="tie")
+        lines = fig.segment("x0", "y0", "x1", "y1", source=edges, line_color="colour", line_alpha="alpha",
+                            line_width="width", line_dash="dash", legend_group="tie")
         dots = fig.scatter("x", "y", source=nodes, size="size", fill_color="colour", line_color="#333333",
                            legend_group="kind", name=f"dots-{net.name}", nonselection_fill_alpha=0.45,
                            nonselection_line_alpha=0.45, selection_line_color="#000000", selection_line_width=3)
@@ -177,7 +186,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         tips = [("name", "@label"), ("kind", "@kind")] + [(m, f"@{m}{{0.000}}") for m in net.measures]
         fig.add_tools(HoverTool(renderers=[dots], tooltips=tips))
         fig.add_tools(HoverTool(renderers=[lines], tooltips=[("tie", "@label"), ("relation", "@relation"),
-                                                              ("first date", "@first")], line_policy="interp"))
+                                                              ("first date", "@first")]))
         fig.add_tools(TapTool(renderers=[dots]))
         ranked = sorted(range(len(nodes_data["id"])), key=lambda i: -nodes_data["size"][i])[:LABELS]
         labels_source = ColumnDataSource({"x": [nodes_data["x"][i] for i in ranked],
@@ -240,13 +249,16 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     return file_html(document, resources=INLINE, title=title)
 
 
-def _capped(profiles: dict) -> dict:
-    """Profiles with at most :data:`STATEMENTS` statements each (``more``: how many were left out)."""
+def _capped(profiles: dict, nodes: int) -> dict:
+    """Profiles with at most :data:`STATEMENTS` statements each, fewer in a
+    large view (a budget of :data:`BUDGET` in all, three at least); ``more``
+    counts what was left out."""
+    cap = max(3, min(STATEMENTS, BUDGET // max(nodes, 1)))
     out = {}
     for iri, p in profiles.items():
         statements = p.get("statements") or []
-        if len(statements) > STATEMENTS:
-            p = dict(p, statements=statements[:STATEMENTS], more=len(statements) - STATEMENTS)
+        if len(statements) > cap:
+            p = dict(p, statements=statements[:cap], more=len(statements) - cap)
         out[iri] = p
     return out
 
