@@ -82,12 +82,15 @@ def main() -> int:
         tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         rendered = tab.evaluate("() => performance.now()") / 1000
         name = data.profiles[top[0]]["label"]
-        searched = tab.evaluate(f"""() => {{
+        # the time from setting the search box to the profile shown (callbacks may run asynchronously)
+        searched = tab.evaluate(f"""() => new Promise((resolve, reject) => {{
             const search = Bokeh.documents[0].get_model_by_name('search');
-            const t = performance.now(); search.value = {name!r};
             const profile = Bokeh.documents[0].get_model_by_name('profile');
-            if (!profile.text.includes({name!r})) throw new Error('no profile');
-            return performance.now() - t; }}""")
+            const t = performance.now();
+            search.value = {name!r};
+            const poll = () => profile.text.includes({name!r}) ? resolve(performance.now() - t)
+                : performance.now() - t > 10000 ? reject(new Error('no profile')) : setTimeout(poll, 1);
+            poll(); }})""")
         if args.screenshot:
             tab.screenshot(path=str(args.screenshot))
         browser.close()
