@@ -430,6 +430,24 @@ def query(
 # -- authoring ----------------------------------------------------------------------
 
 
+def text_outside_options(what: str):
+    """--keep-text-outside and --sources, for the commands that store a text."""
+
+    def decorate(command):
+        command = click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES",
+                               metavar="DIR", help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")(command)
+        return click.option("--keep-text-outside", is_flag=True,
+                            help=f"{what} to the sources folder (--sources or KGRAPH_SOURCES), not data/sources/, "
+                                 "and name it with kg:textName.")(command)
+
+    return decorate
+
+
+def _sources_needed(keep_text_outside: bool, sources) -> None:
+    if keep_text_outside and sources is None:
+        raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
+
+
 @cli.group()
 def new() -> None:
     """Scaffold new content (kgraph new article ...)."""
@@ -446,11 +464,7 @@ def new() -> None:
 @click.option("--actor", "actors", multiple=True, metavar="NAME",
               help="A name the article uses (repeatable): the scaffold lists the registry's IRI for it, or its "
                    "likeliest candidates.")
-@click.option("--keep-text-outside", is_flag=True,
-              help="The text may not be redistributed: write it to the sources folder (--sources or "
-                   "KGRAPH_SOURCES), not data/sources/, and name it with kg:textName.")
-@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
-              help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
+@text_outside_options("The text may not be redistributed: write it")
 @click.pass_obj
 def new_article(project, title, text_path, url, published, slug, publisher, actors, keep_text_outside,
                 sources) -> None:
@@ -473,8 +487,7 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
             text = text_path.read_bytes()
         except OSError as exc:
             raise click.UsageError(f"cannot read --text {text_path}: {exc.strerror or exc}") from None
-    if keep_text_outside and sources is None:
-        raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
+    _sources_needed(keep_text_outside, sources)
     created = scaffold(title, text, project=project, slug=slug, url=url, published=published, publisher=publisher,
                        sources=sources if keep_text_outside else None,
                        actors=actors)
@@ -499,11 +512,7 @@ def new_article(project, title, text_path, url, published, slug, publisher, acto
               help="In a batch, skip a text whose draft or article exists already (to resume a batch).")
 @click.option("--accept", "accept_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Accept a reviewed draft: check it, then move it and its text into data/.")
-@click.option("--keep-text-outside", is_flag=True,
-              help="With --accept: the text may not be redistributed; move it to the sources folder "
-                   "(--sources or KGRAPH_SOURCES), not data/sources/, and name it with kg:textName.")
-@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
-              help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
+@text_outside_options("With --accept: the text may not be redistributed; move it")
 @click.pass_obj
 def draft(project, texts, title, url, published, slug, output, publisher, metadata, skip_existing, accept_path,
           keep_text_outside, sources) -> None:
@@ -543,8 +552,7 @@ def draft(project, texts, title, url, published, slug, output, publisher, metada
             raise click.UsageError("give either TEXT (to draft) or --accept DRAFT, not both")
         from .render.validation import render_report
 
-        if keep_text_outside and sources is None:
-            raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
+        _sources_needed(keep_text_outside, sources)
         report = accept_draft(accept_path, project=project, sources=sources if keep_text_outside else None)
         if report.violations and all(v.source == "kgraph:draft" for v in report.violations):
             for v in report.violations:  # TODOs left: nothing was validated yet
@@ -664,11 +672,7 @@ def docs(project, what: str, output: Path | None, check: bool) -> None:
 @click.argument("statements", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--documents", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="rDNA's documents export (id, title, text, ..., date), for its statements export.")
-@click.option("--keep-text-outside", is_flag=True,
-              help="The texts may not be redistributed: write them to the sources folder (--sources or "
-                   "KGRAPH_SOURCES), not data/sources/, and name them with kg:textName.")
-@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), envvar="KGRAPH_SOURCES", metavar="DIR",
-              help="The sources folder, for --keep-text-outside (env KGRAPH_SOURCES).")
+@text_outside_options("The texts may not be redistributed: write them")
 @click.option("--dry-run", is_flag=True, help="Read, resolve and validate everything; write nothing.")
 @click.pass_obj
 def import_cmd(project, statements: Path, documents: Path | None, keep_text_outside: bool, sources: Path | None,
@@ -695,8 +699,7 @@ def import_cmd(project, statements: Path, documents: Path | None, keep_text_outs
     from .authoring.importing import ImportError_, _Invalid, import_statements
     from .render.validation import render_report
 
-    if keep_text_outside and sources is None:
-        raise click.UsageError("--keep-text-outside needs the sources folder: --sources DIR or KGRAPH_SOURCES")
+    _sources_needed(keep_text_outside, sources)
     try:
         done = import_statements(statements, project=project, documents=documents,
                                  sources=sources if keep_text_outside else None, dry_run=dry_run)
