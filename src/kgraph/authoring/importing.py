@@ -492,6 +492,7 @@ def _first_line(text: str) -> str:
 
 
 def _write(project: Project, found: list[_Source], outside: Path | None, dry_run: bool, validate_result: bool):
+    from ..drafting.draft import _comment
     from .scaffold import _prefix_block, _turtle_string, slugify
 
     taken = {p.stem for p in project.articles_dir.glob("*.trig")} if project.articles_dir.is_dir() else set()
@@ -642,7 +643,3 @@ class _Staging:
             for _, target in done:
                 target.unlink(missing_ok=True)
             raise
-
-
-def _comment(words: str) -> str:
-    return " ".join(words.split())

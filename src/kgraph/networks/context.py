@@ -204,10 +204,6 @@ class ProjectionContext:
             **extra,
         )
 
-    def in_window(self, date: str | None) -> bool:
-        """Whether a date lies in the slice (as :meth:`keep`, for a bare date)."""
-        return self.keep({"date": date, "published": date})
-
 
 def _days(date: str) -> tuple[str, str]:
     """The first and last day a date may mean: a day itself, a month's or a year's.
