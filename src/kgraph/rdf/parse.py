@@ -69,16 +69,13 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
         or a folder holds no RDF file.
     """
     found: list[Path] = []
+    paths = list(paths)
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError("no such file or directory", path)
         if path.is_dir():
-            visible = [p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts)]
-            for p in visible:
-                if p.is_symlink() and not p.exists():
-                    raise InputError(f"is a symbolic link to {os.readlink(p)}, which does not exist", p)
-            files = sorted(p for p in visible if p.is_file() and p.suffix.lower() in FORMATS)
+            files = _rdf_files(path)
             if not files:
                 raise InputError(
                     f"directory holds no RDF file (looked for {', '.join(sorted(FORMATS))})", path
@@ -92,10 +89,35 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
                 f"kgraph reads {', '.join(sorted(FORMATS))}",
                 path,
             )
+    if len(paths) == 1 and not any(p.is_symlink() for p in found):
+        return found  # one folder without links: no file can be named twice
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _rdf_files(folder: Path) -> list[Path]:
+    """The RDF files under ``folder``, hidden files and folders left out, in
+    the order of their path parts. A link to nothing is an error; a link to
+    a folder is not followed."""
+    found: list[tuple[tuple[str, ...], Path]] = []
+
+    def walk(directory: Path, parts: tuple[str, ...]) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                path = directory / entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    walk(path, (*parts, entry.name))
+                elif entry.is_symlink() and not os.path.exists(path):
+                    raise InputError(f"is a symbolic link to {os.readlink(path)}, which does not exist", path)
+                elif os.path.splitext(entry.name)[1].lower() in FORMATS and entry.is_file():
+                    found.append(((*parts, entry.name), path))
+
+    walk(folder, ())
+    return [path for _, path in sorted(found, key=lambda item: item[0])]
 
 
 def graph_name_for(path: Path, data_dir: Path | None = None) -> str:
