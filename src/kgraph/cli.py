@@ -58,6 +58,7 @@ def error_text(exc, root: Path | None = None) -> str:
 
 #: Options of the whole command line, accepted before or after the command.
 GLOBAL_OPTIONS = ("--project", "--store", "--timeout", "--time-limit")
+GLOBAL_FLAGS = ("--no-cache",)
 
 
 def _global_options_first(args: list[str], commands) -> list[str]:
@@ -91,6 +92,10 @@ def _global_options_first(args: list[str], commands) -> list[str]:
             kept += rest[position:]
             break
         name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS:
+            moved.append(arg)
+            position += 1
+            continue
         if name in GLOBAL_OPTIONS:
             if "=" in arg or position + 1 >= len(rest):
                 moved.append(arg)
@@ -139,13 +144,19 @@ class _KGraphGroup(click.Group):
     help="Where the graph lives: memory (default: read data/ on each run), an on-disk store folder, "
          "or a SPARQL 1.1 query URL. Credentials for a server come only from the environment.",
 )
+@click.option(
+    "--no-cache", is_flag=True,
+    help="Read every file of data/ instead of the project cache (.kgraph/cache/, which holds the parsed "
+         "project and is updated file by file; also KGRAPH_CACHE=off).",
+)
 @click.option("--timeout", type=click.FloatRange(min=0.1), envvar="KGRAPH_SPARQL_TIMEOUT",
               help="Seconds to wait for a SPARQL server (default 30).")
 @click.option("--time-limit", type=click.FloatRange(min=0), envvar="KGRAPH_TIME_LIMIT", default=DEFAULT_TIME_LIMIT,
               show_default=True, metavar="SECONDS",
               help="Stop the command (exit 2) if it runs longer than this; 0: no limit. Not applied to serve.")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: float | None, time_limit: float) -> None:
+def cli(ctx: click.Context, project: Path | None, store: str | None, no_cache: bool, timeout: float | None,
+        time_limit: float) -> None:
     """kgraph: a knowledge graph of political actors and their positions.
 
     \b
@@ -166,6 +177,7 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, timeout: fl
     ctx.obj = find_project(project)
     ctx.meta["kgraph.store"] = store
     ctx.meta["kgraph.timeout"] = timeout
+    ctx.meta["kgraph.cache"] = not no_cache
 
 
 # -- resolving inputs -------------------------------------------------------------
@@ -176,7 +188,8 @@ def _store(project, lock_wait: float | None = None):
     from .stores.open import open_store
 
     ctx = click.get_current_context()
-    return open_store(ctx.meta.get("kgraph.store"), project, ctx.meta.get("kgraph.timeout"), lock_wait)
+    return open_store(ctx.meta.get("kgraph.store"), project, ctx.meta.get("kgraph.timeout"), lock_wait,
+                      cache=ctx.meta.get("kgraph.cache", False))
 
 
 def _persistent_store(project, lock_wait: float | None = None):
@@ -187,9 +200,12 @@ def _persistent_store(project, lock_wait: float | None = None):
     return store
 
 
-def _graph(project, data_paths=()):
+def _graph(project, data_paths=(), *, scans: bool = False):
     """The graph to work on: the files given with --data, else the chosen
-    store's (with a note when the store is older than the files)."""
+    store's (with a note when the store is older than the files). ``scans``:
+    the command reads most of the graph (networks, counts, indexes), so the
+    default store loads it into memory from the cache rather than querying
+    the cache's on-disk store."""
     if data_paths:
         return project.load(list(data_paths))
     store = _store(project)
@@ -198,7 +214,7 @@ def _graph(project, data_paths=()):
         if stale:
             click.echo(f"note: the store is older than the files: {stale.describe(project.root)}; "
                        f"kgraph load brings it up to date", err=True)
-    return store.graph()
+    return store.graph(scans=scans)
 
 
 def _console(stderr: bool = False):
@@ -336,7 +352,7 @@ def stats(project, paths: tuple[Path, ...], fmt: str) -> None:
     """Show what the graph holds: named graphs, files, and things of each kind."""
     from .counts import stats as count
 
-    summary = count(_graph(project, paths))
+    summary = count(_graph(project, paths, scans=True))
     if fmt == "json":
         _json(summary.to_dict())
         return
@@ -361,6 +377,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 _QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
+ENGINE_FORMATS = ("csv", "tsv", "json", "xml")
 
 
 @cli.command()
@@ -375,10 +392,12 @@ _QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
 @click.option("--allow-service", is_flag=True, help="Let the query call remote endpoints with SERVICE.")
 @click.option("--list", "list_queries", is_flag=True, help="List the saved queries with their parameters.")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Rows a table shows (the rest are counted under it); 0: all. Other formats write every row.")
 @click.pass_obj
 def query(
     project, query: str | None, params: tuple[str, ...], fmt: str | None, engine: str,
-    data_paths: tuple[Path, ...], output: Path | None, allow_service: bool, list_queries: bool,
+    data_paths: tuple[Path, ...], output: Path | None, allow_service: bool, list_queries: bool, limit: int,
 ) -> None:
     """Run a saved query by NAME, or a SPARQL file (FILE.rq).
 
@@ -406,8 +425,30 @@ def query(
     from .sparql.run import run_query
 
     saved = find_query(query, project)
-    result = run_query(_graph(project, data_paths), saved, _parse_params(params), engine=engine,
-                       allow_service=allow_service)
+    graph = _graph(project, data_paths)
+    given = fmt
+    if fmt is None and not (output is None and sys.stdout.isatty()):
+        fmt = "csv"  # turtle for CONSTRUCT and DESCRIBE, below
+    if engine == "oxigraph" and fmt in ENGINE_FORMATS:
+        from .sparql.run import serialized
+
+        try:
+            data = serialized(graph, saved, _parse_params(params), fmt, allow_service=allow_service)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        if data is not None:  # the engine wrote the whole result, as it read it
+            if output is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                from ._util.atomic import write_bytes_atomic
+
+                if not output.parent.is_dir():
+                    raise click.UsageError(f"folder {output.parent} does not exist")
+                write_bytes_atomic(output, data)
+            return
+        fmt = given  # CONSTRUCT or DESCRIBE: written below
+    result = run_query(graph, saved, _parse_params(params), engine=engine, allow_service=allow_service)
     if fmt is None:
         fmt = "turtle" if result.kind == "graph" else ("table" if output is None and sys.stdout.isatty() else "csv")
     if fmt == "table":
@@ -415,7 +456,7 @@ def query(
             raise click.UsageError("--format table prints to the terminal; choose csv, tsv, json or xml with -o")
         from .render.tables import query_table
 
-        _show(query_table(result))
+        _show(query_table(result, limit=limit or None))
         return
     try:
         text = result.serialize(fmt)
@@ -784,6 +825,62 @@ def store_repair(project, break_lock: bool, lock_wait: float | None) -> None:
     sys.exit(EXIT_VIOLATIONS if left else EXIT_OK)
 
 
+@cli.group("cache")
+def cache_group() -> None:
+    """Look after the project cache (.kgraph/cache/): kgraph cache status|update|clear.
+
+    The cache holds the parsed project (data/ and the ontology) so that a
+    command on an unchanged corpus opens it instead of reading every file.
+    Each command brings it up to date first, parsing only the files that
+    changed, were added or removed; --no-cache (or KGRAPH_CACHE=off) reads
+    the files instead.
+    """
+
+
+@cache_group.command("status")
+@click.pass_obj
+def cache_status(project) -> None:
+    """Say where the cache is, how big, and which files changed since it was
+    written (every file is hashed). Exit 1 if it is not up to date."""
+    from .render.terms import display_path
+    from .stores.cache import ProjectCache
+
+    status = ProjectCache(project).status()
+    click.echo(f"cache: {display_path(status.folder, project.root)}")
+    if not status.exists:
+        click.echo("not built yet (the next command that reads data/ builds it)")
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(f"{status.files} file{'s' if status.files != 1 else ''} cached")
+    for what, paths in (("changed", status.changed), ("new", status.new), ("removed", status.removed)):
+        for path in paths:
+            click.echo(f"{what}: {display_path(path, project.root)}")
+    if status.outdated:
+        click.echo("written by another kgraph version, or its last update was interrupted: it is rebuilt next time")
+    click.echo("up to date" if status.fresh else "out of date (the next command updates it)")
+    sys.exit(EXIT_OK if status.fresh else EXIT_VIOLATIONS)
+
+
+@cache_group.command("update")
+@click.pass_obj
+def cache_update(project) -> None:
+    """Bring the cache up to date now (what any command does first)."""
+    from .stores.cache import ProjectCache
+
+    graph = ProjectCache(project).graph()
+    if graph is None:
+        raise click.ClickException("the cache is in use by another kgraph command; try again when it ends")
+    click.echo(f"cache up to date: {len(graph.dataset.files)} files, {len(graph):,} triples")
+
+
+@cache_group.command("clear")
+@click.pass_obj
+def cache_clear(project) -> None:
+    """Delete the cache (the next command builds it again)."""
+    from .stores.cache import ProjectCache
+
+    click.echo("cache cleared" if ProjectCache(project).clear() else "no cache to clear")
+
+
 # -- actors ------------------------------------------------------------------------
 
 
@@ -811,7 +908,7 @@ def actors_find(project, name: str, kinds, language, limit: int, min_score: floa
     Exit 1 if nothing matches."""
     from .identity.registry import find_actors
 
-    found = find_actors(name, _graph(project, data_paths), kinds=kinds or None, language=language, limit=limit,
+    found = find_actors(name, _graph(project, data_paths, scans=True), kinds=kinds or None, language=language, limit=limit,
                         min_score=min_score)
     if fmt == "json":
         _json([c.to_dict() for c in found])
@@ -890,7 +987,7 @@ def reconcile(project, host: str, port: int, data_paths) -> None:
 
     from .identity.reconcile import ReconcileServer, ReconciliationService
 
-    graph = _graph(project, data_paths)
+    graph = _graph(project, data_paths, scans=True)
     try:
         server = ReconcileServer(lambda url: ReconciliationService.from_graph(graph, url=url), host, port)
     except OSError as error:
@@ -965,7 +1062,7 @@ def dump(project, output: Path, data_paths: tuple[Path, ...]) -> None:
     """
     from .rdf.dump import dump as write
 
-    written = write(_graph(project, data_paths), output)
+    written = write(_graph(project, data_paths, scans=True), output)
     click.echo(f"wrote {output} ({written} quads)")
 
 
@@ -1004,7 +1101,7 @@ def _time_options():
 def _network(project, network, level, normalization, start, end, data_paths, as_of=None, reported_by=None):
     from .networks.projections import left_out_note, network as build
 
-    G = build(network, _graph(project, data_paths), level=level, normalization=normalization,
+    G = build(network, _graph(project, data_paths, scans=True), level=level, normalization=normalization,
               start=start, end=end, as_of=as_of, reported_by=reported_by)
     note = left_out_note(G)
     if note:
@@ -1015,7 +1112,7 @@ def _network(project, network, level, normalization, start, end, data_paths, as_
 def _series(project, network, level, normalization, start, end, data_paths, window, step, reported_by):
     from .networks.projections import series
 
-    return series(network, _graph(project, data_paths), window=window, step=step, start=start, end=end,
+    return series(network, _graph(project, data_paths, scans=True), window=window, step=step, start=start, end=end,
                   level=level, normalization=normalization, reported_by=reported_by)
 
 
@@ -1243,7 +1340,7 @@ def view_cmd(project, networks, output, level, as_of, title, data_paths) -> None
         raise click.UsageError(f"cannot write the view to {output.name}: use a .html file")
     if not output.parent.is_dir():
         raise click.UsageError(f"folder {output.parent} does not exist")
-    path = write(list(networks), output, graph=_graph(project, data_paths), level=level, as_of=as_of, title=title)
+    path = write(list(networks), output, graph=_graph(project, data_paths, scans=True), level=level, as_of=as_of, title=title)
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser")
 
 

@@ -110,6 +110,7 @@ class Project:
         *,
         allow_empty: bool = False,
         with_registry: bool = False,
+        cache: bool | str = False,
     ) -> "ProjectGraph":
         """Load ``paths`` (default: ``data/``) and the ontology, in one pass.
 
@@ -122,6 +123,16 @@ class Project:
         with_registry
             Add ``data/registry/`` when a path lies inside ``data/`` (see
             :meth:`with_registry`).
+        cache
+            For the default load (all of ``data/``): use the project cache
+            (:mod:`kgraph.stores.cache`), parsing only the files that changed
+            since it was written. ``"memory"`` loads the files into memory
+            without parsing them twice (fast queries and scans); ``"disk"``
+            opens the cache's on-disk store (nothing loaded, little memory,
+            slower queries); ``True`` or ``"auto"``: memory up to
+            :data:`~kgraph.stores.cache.MEMORY_LIMIT` triples, else disk.
+            It is left alone when it cannot be used now (another command is
+            updating it) or ``KGRAPH_CACHE=off``.
 
         Raises
         ------
@@ -138,6 +149,14 @@ class Project:
         from .rdf.load import load
         from .rdf.parse import collect_files
 
+        if cache and self._default_paths(paths):
+            from .stores.cache import cache_enabled, ProjectCache
+
+            if cache_enabled():
+                in_memory = {"memory": True, "disk": False}.get(cache) if isinstance(cache, str) else None
+                graph = ProjectCache(self).graph(allow_empty=allow_empty, in_memory=in_memory)
+                if graph is not None:
+                    return graph
         paths = list(paths) if paths else [self.data_dir]
         if with_registry:
             paths = self.with_registry(paths)
@@ -147,6 +166,12 @@ class Project:
         dataset = load(data_files + ontology, data_dir=self.graph_root, allow_empty=allow_empty)
         roles = {p.resolve() for p in ontology}
         return ProjectGraph.of(self, dataset, lambda source: source.path.resolve() in roles)
+
+    def _default_paths(self, paths) -> bool:
+        """Whether ``paths`` are the default load's: none, or ``data/`` itself."""
+        if not paths:
+            return True
+        return [Path(p).resolve() for p in paths] == [self.data_dir.resolve()]
 
     def load_registry(self) -> "ProjectGraph":
         """The registry (``data/registry/``, where every actor, place, post and
@@ -172,6 +197,10 @@ class ProjectGraph:
     as the saved queries and checks expect. Build one with
     :meth:`Project.load`, :func:`load_project` or a store's ``graph()``.
     """
+
+    #: The project cache whose on-disk store this graph reads (it holds the
+    #: cache's shared lock while the graph lives), or None.
+    cache = None
 
     def __init__(self, project: Project, dataset: "Dataset", data_graphs: Iterable[str],
                  ontology_graphs: Iterable[str]) -> None:

@@ -151,11 +151,13 @@ class ProjectionContext:
         solutions = self.graph.query(saved.text)
         names = [v.value for v in solutions.variables]
         positions = range(len(names))
-        rows = []
-        for solution in solutions:
-            values = [solution[i] for i in positions]
-            rows.append(dict(zip(names, [v.value if v is not None else None for v in values])))
-        return rows
+        values = [tuple(None if (term := solution[i]) is None else term.value for i in positions)
+                  for solution in solutions]
+        # in one order whatever the store returns them in (engines, and one
+        # engine in memory or on disk, differ), so that node order, and with it
+        # communities and sampled measures, repeat exactly
+        values.sort(key=lambda row: tuple(v or "" for v in row))
+        return [dict(zip(names, row)) for row in values]
 
     def fold(self, actor: str) -> str:
         """The node an actor becomes at this level."""

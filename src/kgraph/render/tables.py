@@ -22,8 +22,9 @@ from .terms import short_term
 __all__ = ["candidate_table", "query_table", "query_list", "network_list", "stats_tables", "analysis_tables", "analysis_csv"]
 
 
-def query_table(result) -> Table | Text:
-    """A :class:`~kgraph.sparql.results.QueryResult` as a table.
+def query_table(result, limit: int | None = None) -> Table | Text:
+    """A :class:`~kgraph.sparql.results.QueryResult` as a table (its first
+    ``limit`` rows, the others counted in the caption).
 
     An IRI column with a companion ``xLabel`` column shows as one column: the
     label, or the IRI (shortened) where there is none. ASK answers ``true``
@@ -42,10 +43,15 @@ def query_table(result) -> Table | Text:
         return base if name.endswith("Label") and base in names else None
 
     shown = [i for i, name in enumerate(names) if f"{name}Label" not in names]
-    table = Table(caption=f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
+    total = len(result.rows)
+    rows = result.rows if limit is None else result.rows[:limit]
+    caption = f"{total} row{'s' if total != 1 else ''}"
+    if len(rows) < total:
+        caption = f"{len(rows)} of {total} rows shown; {total - len(rows)} more (--limit 0 shows all, --format csv writes all)"
+    table = Table(caption=caption)
     for i in shown:
         table.add_column(companion(names[i]) or names[i])
-    for row in result.rows:
+    for row in rows:
         cells = []
         for i in shown:
             term = row[i]

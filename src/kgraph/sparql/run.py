@@ -18,7 +18,10 @@ from .params import bind_parameters, prepare
 from .results import QueryResult
 from .saved import SavedQuery, find_query
 
-__all__ = ["ENGINES", "prepare", "run_query", "query"]
+__all__ = ["ENGINES", "prepare", "run_query", "serialized", "query"]
+
+#: The result formats the engine writes itself (SELECT and ASK).
+ENGINE_FORMATS = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
 
 #: Query engines kgraph can run a query on.
 ENGINES = ("oxigraph", "rdflib")
@@ -69,6 +72,43 @@ def run_query(
     if engine == "oxigraph":
         return _run_oxigraph(graph, text, query, allow_service)
     return _run_rdflib(graph, text, query)
+
+
+def serialized(
+    graph,
+    query: SavedQuery | str,
+    params: Mapping[str, str] | None = None,
+    fmt: str = "csv",
+    *,
+    allow_service: bool = False,
+) -> bytes | None:
+    """A SELECT or ASK query's result in ``fmt`` (csv, tsv, json, xml: the W3C
+    SPARQL 1.1 result formats), written by the engine as it reads the
+    solutions, without making a row of each first: what ``kgraph query``
+    prints. None for a CONSTRUCT or DESCRIBE query (see :func:`run_query`).
+
+    Raises
+    ------
+    QueryError, ParameterError
+        As :func:`run_query`; ``ValueError`` for an ASK result in CSV, which
+        has no CSV form.
+    """
+    if fmt not in ENGINE_FORMATS:
+        raise ValueError(f"the engine writes {', '.join(ENGINE_FORMATS)}, not {fmt}")
+    if isinstance(query, str):
+        query = SavedQuery("query", Path("<query>"), query, {})
+    text = prepare(query.text, bind_parameters(query, params, graph), allow_service)
+    try:
+        answer = graph.query(text, allow_service=allow_service)
+        if isinstance(answer, (ox.QueryTriples, list)):
+            return None
+        if isinstance(answer, ox.QueryBoolean) and fmt == "csv":
+            raise ValueError("an ASK result has no CSV form; use json, xml or tsv")
+        return answer.serialize(format=getattr(ox.QueryResultsFormat, ENGINE_FORMATS[fmt]))
+    except SyntaxError as exc:
+        raise QueryError(f"{_where(query)}: not valid SPARQL: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"{_where(query)}: the query failed: {exc}") from None
 
 
 def query(

@@ -251,8 +251,10 @@ class Backend:
     def update(self, text: str) -> None:
         raise NotImplementedError
 
-    def graph(self) -> ProjectGraph:
-        """The stored data and ontology, ready to query."""
+    def graph(self, *, scans: bool = False) -> ProjectGraph:
+        """The stored data and ontology, ready to query (``scans``: the work
+        reads most of the graph, which the memory store then loads into
+        memory; the others ignore it)."""
         raise NotImplementedError
 
     def validation_graph(self) -> ProjectGraph:

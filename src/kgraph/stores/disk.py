@@ -82,5 +82,5 @@ class DiskBackend(StoredGraphs):
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, graph_term(graph)))
 
-    def graph(self) -> ProjectGraph:
+    def graph(self, *, scans: bool = False) -> ProjectGraph:
         return self._stored_graph(Dataset(self.store))

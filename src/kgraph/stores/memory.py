@@ -14,8 +14,21 @@ class MemoryBackend(Backend):
     name = "memory"
     persistent = False
 
-    def graph(self) -> ProjectGraph:
-        return self.project.load()
+    def __init__(self, project, *, cache: bool = False) -> None:
+        super().__init__(project)
+        #: Read the files through the project cache (see :mod:`kgraph.stores.cache`).
+        self.cache = cache
+
+    def graph(self, *, scans: bool = False) -> ProjectGraph:
+        """The project's graph, through the cache when it is on: loaded into
+        memory without a second parse, or (a query on a corpus above the
+        cache's memory limit) its on-disk store; ``scans``: the work reads
+        most of the graph, so it is always loaded into memory."""
+        if not self.cache:
+            return self.project.load()
+        from .cache import cache_mode
+
+        return self.project.load(cache=cache_mode(scans))
 
     def _meta(self) -> dict[str, tuple[str, str]]:
         return {}
@@ -30,4 +43,4 @@ class MemoryBackend(Backend):
         pass
 
     def validation_graph(self) -> ProjectGraph:
-        return self.project.load()
+        return self.graph(scans=True)

@@ -314,7 +314,7 @@ class RemoteBackend(StoredGraphs):
         # a skolem IRI read back is the blank node the file had (see skolemized)
         return [ox.Quad(_unskolemized(t.subject), t.predicate, _unskolemized(t.object), term) for t in triples]
 
-    def graph(self) -> ProjectGraph:
+    def graph(self, *, scans: bool = False) -> ProjectGraph:
         return self._stored_graph(RemoteDataset(self))
 
     def _lock_holders(self) -> list[tuple[str, str, str]]:

@@ -139,6 +139,13 @@ def validate(
                 return ValidationReport(strict=strict, notes=[f"no data file changed since {changed_since}"])
         elif not paths and store is not None and store.persistent:
             graph = store.validation_graph()
+        elif not paths and getattr(store, "cache", False):
+            # the default store with the project cache: every file that passed
+            # the strict parse with these bytes is loaded without a second one
+            from ..rdf.parse import collect_files
+
+            files = collect_files([project.data_dir])  # what an unreadable file's report scans
+            graph = project.load(None, allow_empty=True, with_registry=with_registry, cache="memory")
         else:
             from ..rdf.parse import collect_files
 
