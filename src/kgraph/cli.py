@@ -1140,9 +1140,12 @@ def networks(fmt: str) -> None:
               help="A series of networks, one per time window of this length (30D, 2W, 1M, 1Y), from --start "
                    "(default: the first dated record) to --end (default: the last); measures per window.")
 @click.option("--step", metavar="LENGTH", help="How far each window moves (default: --window).")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Nodes the table shows, brokers first (the rest are counted under it); 0: all. csv and json "
+                   "write every node.")
 @click.pass_obj
 def analyze(project, network, level, normalization, start, end, as_of, reported_by, data_paths, fmt, samples, exact,
-            window, step) -> None:
+            window, step, limit) -> None:
     """Measure a network: centralities, brokerage roles, balance, coalitions.
 
     Per node: degree, betweenness, closeness and eigenvector centrality,
@@ -1179,7 +1182,7 @@ def analyze(project, network, level, normalization, start, end, as_of, reported_
     else:
         from .render.tables import analysis_tables
 
-        _show(analysis_tables(result, level))
+        _show(analysis_tables(result, level, limit=limit or None))
 
 
 def _analyze_series(project, network, level, normalization, start, end, data_paths, window, step, reported_by,

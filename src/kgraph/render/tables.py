@@ -103,8 +103,9 @@ def stats_tables(summary, relative_to: Path | None = None) -> Group:
     return Group(graphs, classes)
 
 
-def analysis_tables(result, level: str) -> Group:
-    """A network's summary lines, then one row per node, brokers first."""
+def analysis_tables(result, level: str, limit: int | None = None) -> Group:
+    """A network's summary lines, then one row per node, brokers first (the
+    first ``limit`` nodes; the others counted in the caption)."""
     from ..networks.brokerage import BROKERAGE_ROLES
 
     s = result.summary
@@ -116,11 +117,17 @@ def analysis_tables(result, level: str) -> Group:
                      f"(share {share})")
     lines.append(f"coalitions: {len(result.communities)}")
     lines += [f"note: {note}" for note in result.notes]
-    table = Table()
+    ranked = sorted(result.nodes, key=lambda n: (-n.betweenness, -n.degree, n.label))
+    shown = ranked if limit is None else ranked[:limit]
+    caption = None
+    if len(shown) < len(ranked):
+        caption = (f"{len(shown)} of {len(ranked)} nodes shown; {len(ranked) - len(shown)} more "
+                   "(--limit 0 shows all, --format csv writes all)")
+    table = Table(caption=caption)
     for column in ("node", "kind", "group", "degree", "betweenness", "closeness", "eigenvector", "brokerage roles",
                    "coalition"):
         table.add_column(column)
-    for n in sorted(result.nodes, key=lambda n: (-n.betweenness, -n.degree, n.label)):
+    for n in shown:
         roles = ", ".join(f"{r} {getattr(n, r)}" for r in BROKERAGE_ROLES if getattr(n, r))
         table.add_row(n.label, n.kind, short_term(f"<{n.group}>"), str(n.degree), f"{n.betweenness:.3f}",
                       f"{n.closeness:.3f}", "" if n.eigenvector is None else f"{n.eigenvector:.3f}", roles,
