@@ -425,7 +425,7 @@ def query(
     from .sparql.run import run_query
 
     saved = find_query(query, project)
-    graph = _graph(project, data_paths)
+    graph = _graph(project, data_paths, scans=saved.scans)
     given = fmt
     if fmt is None and not (output is None and sys.stdout.isatty()):
         fmt = "csv"  # turtle for CONSTRUCT and DESCRIBE, below

@@ -291,3 +291,15 @@ def test_networks_are_the_same_read_from_memory_or_from_the_disk_store(copy):
         assert list(a.nodes(data=True)) == list(b.nodes(data=True)), name
         assert list(a.edges(data=True)) == list(b.edges(data=True)), name
         assert analyze(a, k=3).nodes == analyze(b, k=3).nodes, name
+
+
+def test_saved_queries_that_scan_load_the_cache_into_memory(copy, monkeypatch):
+    from kgraph.sparql.saved import find_query
+    from kgraph.stores.memory import MemoryBackend
+
+    monkeypatch.setenv("KGRAPH_CACHE_MEMORY_LIMIT", "10")  # the seed counts as a large corpus
+    scanning, selective = find_query("stances", copy), find_query("who-mediates-whom", copy)
+    assert scanning.scans and not selective.scans
+    store = MemoryBackend(copy, cache=True)
+    assert store.graph(scans=scanning.scans).cache is None  # loaded into memory
+    assert store.graph(scans=selective.scans).cache is not None  # the on-disk store

@@ -86,6 +86,14 @@ class SavedQuery:
         return value if isinstance(value, str) else ""
 
     @property
+    def scans(self) -> bool:
+        """``scans: true`` in the header: the query reads most of the graph, so
+        the project cache is loaded into memory for it (see
+        :mod:`kgraph.stores.cache`)."""
+        value = self.header.get("scans")
+        return isinstance(value, str) and value.split("--", 1)[0].strip().lower() in ("true", "yes")
+
+    @property
     def params(self) -> list["Param"]:
         specs = self.header.get("param", [])
         return [parse_param(spec, self.path) for spec in (specs if isinstance(specs, list) else [specs])]

@@ -57,10 +57,11 @@ FORMAT = 1
 _ENV = "KGRAPH_CACHE"
 
 
-#: Up to this many triples, a query loads the cache into memory (faster for
-#: all but the most selective queries); above it, it opens the on-disk store
-#: (no load, little memory). ``KGRAPH_CACHE_MEMORY_LIMIT`` changes it.
-MEMORY_LIMIT = 5_000_000
+#: Up to this many triples, a query loads the cache into memory; above it, a
+#: query opens the on-disk store (no load, little memory, but each pattern
+#: read 4 to 6 times slower), unless it reads most of the graph (a saved
+#: query with ``scans: true``). ``KGRAPH_CACHE_MEMORY_LIMIT`` changes it.
+MEMORY_LIMIT = 200_000
 
 
 def cache_enabled(default: bool = True) -> bool:
