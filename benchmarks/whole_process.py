@@ -17,8 +17,9 @@ ratio kgraph / raw.
   on-disk pyoxigraph store read-only and runs the same text.
 * **--no-cache**: every file parsed strictly, then loaded; raw as in memory.
 * **validate**: ``kgraph validate`` with and without the cache.
-* **cache build**: the first command after ``kgraph cache clear``; raw:
-  ``Store.bulk_load`` of every file into a new on-disk store.
+* **cache build**: ``kgraph cache update`` after ``kgraph cache clear``;
+  raw: every file loaded into memory, then one ``Store.bulk_load`` of it
+  into a new on-disk store (what the cache does, without the strict parse).
 * **analyze**: ``kgraph analyze NETWORK --format csv``, whole process, warm.
 
 DIR is a corpus from ``benchmarks.generate`` with the project's ontology and
@@ -68,15 +69,17 @@ sys.stdout.buffer.write(result.serialize(format=ox.QueryResultsFormat.CSV))
 
 RAW_BUILD = """
 import os, sys, pyoxigraph as ox
-store = ox.Store(sys.argv[2])
+memory = ox.Store()
 for top, dirs, names in os.walk(sys.argv[1]):
     dirs[:] = [d for d in dirs if not d.startswith(".")]
     for name in names:
         path = os.path.join(top, name)
         if name.endswith(".trig"):
-            store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+            memory.load(path=path)
         elif name.endswith(".ttl"):
-            store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("file://" + path))
+            memory.load(path=path, to_graph=ox.NamedNode("file://" + path))
+store = ox.Store(sys.argv[2])
+store.bulk_load(memory.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
 store.flush()
 """
 

@@ -38,6 +38,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -168,6 +169,7 @@ class ProjectCache:
         self.store_dir = self.folder / "store"
         self.manifest_file = self.folder / "manifest.json"
         self._lock = None
+        self._keys: dict[Path, str] = {}
 
     # -- what it would read -----------------------------------------------
 
@@ -180,11 +182,14 @@ class ProjectCache:
     def _key(self, path: Path) -> str:
         """How the manifest names a file: relative to the project's root when
         inside it (so the cache moves with its project), else absolute."""
-        full = os.path.abspath(path)
-        root = self._root
-        return full[len(root) + 1:] if full.startswith(root + os.sep) else full
+        key = self._keys.get(path)
+        if key is None:
+            full = os.path.abspath(path)
+            root = self._root
+            key = self._keys[path] = full[len(root) + 1:] if full.startswith(root + os.sep) else full
+        return key
 
-    @property
+    @cached_property
     def _root(self) -> str:
         return os.path.abspath(self.project.root)
 
