@@ -116,19 +116,28 @@ def pairs(ours: list[str], raw: list[str] | None, repeat: int, before=None, env:
 
 
 def query_texts(corpus: Path, folder: Path) -> dict[str, Path]:
-    """Each saved query's text with its parameters bound, as kgraph binds them."""
-    from kgraph.project import find_project
-    from kgraph.sparql.params import bind_parameters, prepare
-    from kgraph.sparql.saved import read_queries
+    """Each saved query's text with its parameters bound, as kgraph binds them.
 
-    project = find_project(corpus)
-    graph = project.load(cache=True)
-    texts = {}
-    for saved in read_queries(project.queries_dir):
-        path = folder / f"{saved.name}.rq"
-        path.write_text(prepare(saved.text, bind_parameters(saved, PARAMS.get(saved.name), graph)), encoding="utf-8")
-        texts[saved.name] = path
-    return texts
+    Worked out in a child process: Linux keeps a process's peak RSS across
+    fork and exec, so a graph loaded here would show in every command's peak."""
+    script = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from kgraph.project import find_project\n"
+        "from kgraph.sparql.params import bind_parameters, prepare\n"
+        "from kgraph.sparql.saved import read_queries\n"
+        "project = find_project(sys.argv[1]); graph = project.load(cache=True)\n"
+        "params = json.loads(sys.argv[3]); names = []\n"
+        "for saved in read_queries(project.queries_dir):\n"
+        "    text = prepare(saved.text, bind_parameters(saved, params.get(saved.name), graph))\n"
+        "    (Path(sys.argv[2]) / f'{saved.name}.rq').write_text(text, encoding='utf-8'); names.append(saved.name)\n"
+        "print(json.dumps(names))\n"
+    )
+    import json
+
+    done = subprocess.run([sys.executable, "-c", script, str(corpus), str(folder), json.dumps(PARAMS)],
+                          capture_output=True, text=True, check=True)
+    return {name: folder / f"{name}.rq" for name in json.loads(done.stdout)}
 
 
 def measure(corpus: Path, repeat: int, parts: set[str]) -> list[tuple]:
