@@ -44,7 +44,7 @@ def quads(graph):
     def term(t):
         return "_:b" if isinstance(t, ox.BlankNode) else t
 
-    return Counter((term(q.subject), q.predicate, term(q.object), q.graph_name) for q in graph.quads())
+    return Counter((term(q.subject), q.predicate, term(q.object), term(q.graph_name)) for q in graph.quads())
 
 
 def parses(monkeypatch):
@@ -303,3 +303,57 @@ def test_saved_queries_that_scan_load_the_cache_into_memory(copy, monkeypatch):
     store = MemoryBackend(copy, cache=True)
     assert store.graph(scans=scanning.scans).cache is None  # loaded into memory
     assert store.graph(scans=selective.scans).cache is not None  # the on-disk store
+
+
+def test_a_graph_named_by_a_blank_node_survives_a_bulk_build(copy):
+    """Above 64 files the cache is built by one bulk load, which would rename
+    blank nodes; a file whose graph a blank node names goes in directly."""
+    folder = copy.articles_dir / "many"
+    folder.mkdir()
+    for i in range(70):  # written for testing: one actor per file
+        (folder / f"actor-{i}.ttl").write_text(
+            PREFIXES + f'actor:bulk-test-{i} a kg:Person ; rdfs:label "Bulk Test {i}"@en .\n', encoding="utf-8")
+    (folder / "blank-graph.trig").write_text(
+        PREFIXES + '_:g { actor:blank-graph-test a kg:Person ; rdfs:label "Blank Graph Test"@en . }\n', encoding="utf-8")
+    expected = copy.load()
+    graph = copy.load(cache="disk")
+    assert quads(graph) == quads(expected)
+    assert any(q.subject.value.endswith("blank-graph-test") and isinstance(q.graph_name, ox.BlankNode)
+               for q in graph.quads())
+
+
+def test_a_cache_that_cannot_be_written_is_left_and_the_files_are_read(copy, monkeypatch):
+    """A full disk (or a folder the user may not write) fails no command that
+    only reads: the files are read instead."""
+    import errno
+
+    import kgraph.stores.cache as cache
+
+    copy.load(cache="disk")
+    (copy.articles_dir / "cache-test.ttl").write_text(EXTRA_TTL, encoding="utf-8")
+
+    def full(self, entries, *, complete):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache.ProjectCache, "_write_manifest", full)
+    graph = copy.load(cache=True)
+    assert graph.cache is None and EXTRA in graph.data_graphs
+    assert quads(graph) == quads(copy.load())
+
+
+def test_clearing_takes_the_manifest_away_before_the_store(copy, monkeypatch):
+    """A clear cut short leaves no manifest vouching for a half-deleted store."""
+    copy.load(cache="disk")
+    folder = copy.root / ".kgraph" / "cache"
+
+    def interrupted(path, ignore_errors=False):
+        raise KeyboardInterrupt
+
+    import kgraph.stores.cache as cache
+
+    monkeypatch.setattr(cache.shutil, "rmtree", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ProjectCache(copy).clear()
+    assert not (folder / "manifest.json").exists()
+    monkeypatch.undo()
+    assert quads(copy.load(cache="disk")) == quads(copy.load())

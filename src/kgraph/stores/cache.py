@@ -44,7 +44,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .._version import __version__
-from ..errors import GraphConflictError, InputError
+from ..errors import GraphConflictError, InputError, KGraphError, LimitError
 from ..project import Project, ProjectGraph
 from ..rdf.dataset import Dataset, SourceFile, graph_term
 from ..rdf.fits import check_fits
@@ -210,7 +210,7 @@ class ProjectCache:
         from .._util.atomic import write_text_atomic
 
         write_text_atomic(self.manifest_file, json.dumps(
-            {"stamp": _stamp(), "root": self._root, "complete": complete, "files": entries}, ensure_ascii=False))
+            {"stamp": _stamp(), "root": self._root, "complete": complete, "files": entries}))
 
     def _digests(self, files: Sequence[Path], entries: dict | None = None) -> dict[str, str]:
         """Each file's SHA-256. A file whose size, times and inode are those
@@ -258,8 +258,8 @@ class ProjectCache:
         if not self._take(fcntl.LOCK_EX):
             raise InputError("the cache is in use by another kgraph command; try again when it ends", self.folder)
         try:
+            self.manifest_file.unlink(missing_ok=True)  # first: a store without it is never trusted
             shutil.rmtree(self.store_dir, ignore_errors=True)
-            self.manifest_file.unlink(missing_ok=True)
         finally:
             self._release()
         return True
@@ -312,7 +312,15 @@ class ProjectCache:
         except OSError:
             return None  # cannot create .kgraph/: no cache here
         try:
-            entries = self._current(files)
+            try:
+                entries = self._current(files)
+            except (InputError, KeyboardInterrupt, LimitError):
+                raise  # the files' own problems, and the user's: as without a cache
+            except (OSError, KGraphError, UnicodeError, ValueError):
+                # the cache cannot be written or read (a full disk, a read-only
+                # folder, a damaged store): the command reads the files itself
+                self._release()
+                return None
             if entries is None:
                 return None
             _refuse_empty(entries, files, self._key, allow_empty)
@@ -349,7 +357,7 @@ class ProjectCache:
             # Something to write. flock turns a shared lock into an exclusive
             # one by letting go first, so the lock may be lost here either way.
             if not self._take(fcntl.LOCK_EX):
-                if fresh and self._take(fcntl.LOCK_SH):
+                if fresh and self._take(fcntl.LOCK_SH) and self._entries() == (entries, True):
                     return entries  # readable as it is; the new times are recorded another time
                 self._release()
                 return None
@@ -370,13 +378,18 @@ class ProjectCache:
         return None
 
     def _restat(self, files: Sequence[Path], entries: dict) -> dict:
+        """Record the times of files whose bytes are what the manifest says:
+        each is stat'ed, then hashed again, and its stat kept only if it did
+        not change meanwhile (the time is taken before the stat)."""
         for path in files:
             entry = entries[self._key(path)]
             if not _trusted(path, entry):
                 try:
-                    entry["stat"], entry["checked_ns"] = _stat(path), time.time_ns()
-                except OSError:
-                    entry["stat"] = None
+                    checked, before = time.time_ns(), _stat(path)
+                    same = _digest(path) == entry["sha256"] and _stat(path) == before
+                except (OSError, InputError):
+                    same = False
+                entry["stat"], entry["checked_ns"] = (before, checked) if same else (None, 0)
         self._write_manifest(entries, complete=True)
         return entries
 
@@ -416,7 +429,8 @@ class ProjectCache:
             dataset.register(source)
             (schema if key in ontology else data).extend(source.graphs)
         graph = ProjectGraph(self.project, dataset, data, schema)
-        graph.cache = self  # keeps the shared lock for as long as the graph is in use
+        # the shared lock is held for as long as the graph or its dataset is in use
+        graph.cache = dataset.cache = self
         return graph
 
     def _update(self, files: Sequence[Path], digests: dict[str, str], entries: dict | None) -> dict:
@@ -431,6 +445,8 @@ class ProjectCache:
         if not keep:  # nothing worth keeping (first run, another version, or an interrupted build)
             shutil.rmtree(self.store_dir, ignore_errors=True)
         owners = {g: k for k, e in keep.items() for g in e["graphs"]}
+        # each file's stat before it is read: kept only if the same after it is loaded
+        before = {self._key(p): _stat_before(p) for p in todo}
         # Many files are parsed into memory and written in one bulk load (far
         # faster than a transaction per file); a few go straight in, each file
         # one transaction.
@@ -455,9 +471,10 @@ class ProjectCache:
                                 "each file must have a graph of its own", item.path)
                     for graph in item.graphs:  # may be left by an interrupted update
                         store.remove_graph(graph_term(graph))
-                    item.load_into(staging)
+                    # blank-node graph names would be renamed by the bulk load: such files go in directly
+                    item.load_into(store if item.blank_graphs else staging)
                     owners.update((g, key) for g in item.graphs)
-                    loaded[key] = _entry(item, digests[key])
+                    loaded[key] = _entry(item, digests[key], before[key])
                     if not bulk:
                         keep[key] = loaded[key]
                 if bulk:
@@ -482,20 +499,31 @@ class ProjectCache:
 _BULK = 64
 
 
-def _entry(item, digest: str) -> dict:
-    """A file's manifest entry, from its strict scan."""
+def _stat_before(path: Path) -> tuple[list[int] | None, int]:
     checked = time.time_ns()
     try:
-        stat = _stat(item.path)
+        return _stat(path), checked
     except OSError:
-        stat = None
+        return None, checked
+
+
+def _entry(item, digest: str, before: tuple[list[int] | None, int]) -> dict:
+    """A file's manifest entry, from its strict scan. Its stat (taken before
+    the file was read) is kept only if the file is still the same and its
+    bytes are those hashed, so that it can be trusted next time."""
+    stat, checked = before
     # the digest of the bytes that were parsed (the file may have changed since it was hashed)
-    sha = hashlib.sha256(item.data).hexdigest() if item.data is not None else digest
-    if sha != digest:
-        stat = None  # changed while read: hash it again next time
+    sha = item.sha256 if item.data is not None else (item.digest or digest)
+    try:
+        unchanged = stat is not None and _stat(item.path) == stat and sha == digest
+    except OSError:
+        unchanged = False
+    if item.data is None and item.digest is None:
+        unchanged = False  # a streamed file whose bytes were not hashed as they were read
     return {"sha256": sha, "graphs": list(item.graphs), "format": item.format.name, "triples": item.triples,
             "prefixes": dict(item.prefixes), "graph": item.default_graph.value, "base": item.base_iri,
-            "blank_graphs": item.blank_graphs, "stat": stat, "checked_ns": checked}
+            "blank_graphs": item.blank_graphs, "stat": stat if unchanged else None,
+            "checked_ns": checked if unchanged else 0}
 
 
 def _refuse_empty(entries: dict, files: Sequence[Path], key, allow_empty: bool) -> None:
