@@ -140,10 +140,10 @@ def query_texts(corpus: Path, folder: Path) -> dict[str, Path]:
     return {name: folder / f"{name}.rq" for name in json.loads(done.stdout)}
 
 
-def measure(corpus: Path, repeat: int, parts: set[str]) -> list[tuple]:
+def measure(corpus: Path, repeat: int, parts: set[str], only: set[str] | None = None) -> list[tuple]:
     kgraph = [sys.executable, "-m", "kgraph", "--project", str(corpus), "--time-limit", "0"]
     work = Path(tempfile.mkdtemp(prefix="kgraph-process-"))
-    rows: list[tuple] = []
+    rows = _Rows()
     store = corpus / ".kgraph" / "cache" / "store"
 
     def clear(name):
@@ -158,7 +158,7 @@ def measure(corpus: Path, repeat: int, parts: set[str]) -> list[tuple]:
         rows.append(("cache build (first command)", result))
     subprocess.run(kgraph + ["cache", "update"], check=True, capture_output=True)
     texts = query_texts(corpus, work)
-    names = sorted(texts)
+    names = sorted(n for n in texts if not only or n in only)
     for name in names:
         args = ["query", name, "--format", "csv"] + [f"--param={k}={v}" for k, v in PARAMS.get(name, {}).items()]
         cold_raw = [sys.executable, "-c", RAW_COLD, str(corpus / "data"), str(texts[name]), str(corpus / "ontology")]
@@ -183,6 +183,17 @@ def measure(corpus: Path, repeat: int, parts: set[str]) -> list[tuple]:
                          pairs(kgraph + ["analyze", network, "--format", "csv"], None, 1)))
     shutil.rmtree(work, ignore_errors=True)
     return rows
+
+
+class _Rows(list):
+    """The rows measured so far, each also printed to stderr as it comes."""
+
+    def append(self, row) -> None:
+        name, result = row
+        raw = result.get("raw")
+        print(f"{name}: kgraph {result['kgraph']['wall']:.2f} s" + (f", raw {raw['wall']:.2f} s" if raw else ""),
+              file=sys.stderr, flush=True)
+        super().append(row)
 
 
 def table(rows: list[tuple], corpus: Path, repeat: int) -> str:
@@ -218,9 +229,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--parts", default="build,warm,disk,cold,validate,analyze",
                         help="comma-separated: build, warm, disk, cold, validate, analyze")
+    parser.add_argument("--queries", help="comma-separated saved queries to measure (default: all)")
     parser.add_argument("-o", "--output", type=Path, help="append the table to this file")
     args = parser.parse_args()
-    rows = measure(args.corpus.resolve(), args.repeat, set(args.parts.split(",")))
+    rows = measure(args.corpus.resolve(), args.repeat, set(args.parts.split(",")),
+                   set(args.queries.split(",")) if args.queries else None)
     text = table(rows, args.corpus.resolve(), args.repeat)
     print(text)
     if args.output:
