@@ -233,13 +233,16 @@ def _show(renderable) -> None:
     _console().print(renderable, highlight=False)
 
 
-def _write(output: Path, text: str) -> None:
-    """Write a command's text output atomically."""
+def _write(output: Path, content: str | bytes) -> None:
+    """Write a command's output (text, or bytes as given) atomically."""
     if not output.parent.is_dir():
         raise click.UsageError(f"folder {output.parent} does not exist")
-    from ._util.atomic import write_text_atomic
+    from ._util.atomic import write_bytes_atomic, write_text_atomic
 
-    write_text_atomic(output, text)
+    if isinstance(content, bytes):
+        write_bytes_atomic(output, content)
+    else:
+        write_text_atomic(output, content)
 
 
 def _json(data) -> None:
@@ -377,7 +380,6 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 _QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
-ENGINE_FORMATS = ("csv", "tsv", "json", "xml")
 
 
 @cli.command()
@@ -422,7 +424,7 @@ def query(
         return
     if not query:
         raise click.UsageError("name a saved query or a .rq file (kgraph query --list shows them)")
-    from .sparql.run import run_query
+    from .sparql.run import ENGINE_FORMATS, run_query, serialized
 
     saved = find_query(query, project)
     graph = _graph(project, data_paths, scans=saved.scans)
@@ -430,8 +432,6 @@ def query(
     if fmt is None and not (output is None and sys.stdout.isatty()):
         fmt = "csv"  # turtle for CONSTRUCT and DESCRIBE, below
     if engine == "oxigraph" and fmt in ENGINE_FORMATS:
-        from .sparql.run import serialized
-
         try:
             data = serialized(graph, saved, _parse_params(params), fmt, allow_service=allow_service)
         except ValueError as exc:
@@ -441,11 +441,7 @@ def query(
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
             else:
-                from ._util.atomic import write_bytes_atomic
-
-                if not output.parent.is_dir():
-                    raise click.UsageError(f"folder {output.parent} does not exist")
-                write_bytes_atomic(output, data)
+                _write(output, data)
             return
         fmt = given  # CONSTRUCT or DESCRIBE: written below
     result = run_query(graph, saved, _parse_params(params), engine=engine, allow_service=allow_service)

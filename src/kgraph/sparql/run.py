@@ -65,10 +65,7 @@ def run_query(
     """
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}", option="engine")
-    if isinstance(query, str):
-        query = SavedQuery("query", Path("<query>"), query, {})
-    bindings = bind_parameters(query, params, graph)
-    text = prepare(query.text, bindings, allow_service)
+    query, text = _prepared(graph, query, params, allow_service)
     if engine == "oxigraph":
         return _run_oxigraph(graph, text, query, allow_service)
     return _run_rdflib(graph, text, query)
@@ -95,20 +92,24 @@ def serialized(
     """
     if fmt not in ENGINE_FORMATS:
         raise ValueError(f"the engine writes {', '.join(ENGINE_FORMATS)}, not {fmt}")
+    query, text = _prepared(graph, query, params, allow_service)
+    answer = _answer(graph, text, query, allow_service)
+    if isinstance(answer, (ox.QueryTriples, list)):
+        return None
+    if isinstance(answer, ox.QueryBoolean) and fmt == "csv":
+        raise ValueError("an ASK result has no CSV form; use json, xml or tsv")
+    try:
+        return answer.serialize(format=getattr(ox.QueryResultsFormat, ENGINE_FORMATS[fmt]))
+    except OSError as exc:  # solutions are computed as they are written
+        raise QueryError(f"{_where(query)}: the query failed: {exc}") from None
+
+
+def _prepared(graph, query: SavedQuery | str, params, allow_service: bool) -> tuple[SavedQuery, str]:
+    """The saved query (SPARQL text becomes one without parameters) and its
+    text with ``params`` bound."""
     if isinstance(query, str):
         query = SavedQuery("query", Path("<query>"), query, {})
-    text = prepare(query.text, bind_parameters(query, params, graph), allow_service)
-    try:
-        answer = graph.query(text, allow_service=allow_service)
-        if isinstance(answer, (ox.QueryTriples, list)):
-            return None
-        if isinstance(answer, ox.QueryBoolean) and fmt == "csv":
-            raise ValueError("an ASK result has no CSV form; use json, xml or tsv")
-        return answer.serialize(format=getattr(ox.QueryResultsFormat, ENGINE_FORMATS[fmt]))
-    except SyntaxError as exc:
-        raise QueryError(f"{_where(query)}: not valid SPARQL: {exc}") from None
-    except OSError as exc:
-        raise QueryError(f"{_where(query)}: the query failed: {exc}") from None
+    return query, prepare(query.text, bind_parameters(query, params, graph), allow_service)
 
 
 def query(
@@ -151,13 +152,18 @@ def _where(query: SavedQuery) -> str:
     return str(query.path) if query.path.name != "<query>" else "query"
 
 
-def _run_oxigraph(dataset, text: str, query: SavedQuery, allow_service: bool = False) -> QueryResult:
+def _answer(dataset, text: str, query: SavedQuery, allow_service: bool = False):
+    """The engine's answer to ``text``, its errors as :class:`QueryError`."""
     try:
-        answer = dataset.query(text, allow_service=allow_service)
+        return dataset.query(text, allow_service=allow_service)
     except SyntaxError as exc:
         raise QueryError(f"{_where(query)}: not valid SPARQL: {exc}") from None
     except OSError as exc:
         raise QueryError(f"{_where(query)}: the query failed: {exc}") from None
+
+
+def _run_oxigraph(dataset, text: str, query: SavedQuery, allow_service: bool = False) -> QueryResult:
+    answer = _answer(dataset, text, query, allow_service)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, (ox.QueryTriples, list)):

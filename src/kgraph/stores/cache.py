@@ -238,9 +238,9 @@ class ProjectCache:
     def status(self) -> CacheStatus:
         """Compare the cache with the files (reads and hashes them, changes nothing)."""
         status = CacheStatus(self.folder, self.manifest_file.is_file() and self.store_dir.is_dir())
-        manifest = self._manifest()
-        entries = manifest.get("files", {}) if manifest.get("stamp") == _stamp() else {}
-        status.outdated = status.exists and (manifest.get("stamp") != _stamp() or manifest.get("complete") is not True)
+        entries, complete = self._entries()
+        entries = entries or {}
+        status.outdated = status.exists and not complete
         status.files = len(entries)
         current = self._digests(self.files())  # every file read: what status reports is checked
         for key, digest in current.items():
@@ -334,7 +334,10 @@ class ProjectCache:
         except BaseException:
             self._release()
             raise
-        return self._project_graph(store, files, entries)
+        graph = self._project_graph(Dataset(store), files, entries)
+        # the shared lock is held for as long as the graph or its dataset is in use
+        graph.cache = graph.dataset.cache = self
+        return graph
 
     def _entries(self) -> tuple[dict | None, bool]:
         """The manifest's entries (None: none usable) and whether it is complete."""
@@ -397,41 +400,35 @@ class ProjectCache:
         """Every file loaded into memory by the engine alone (see :meth:`graph`)."""
         check_fits(files)
         dataset = Dataset()
+        settled: dict[str, tuple[str, ...]] = {}
+        for path in files:
+            entry = entries[self._key(path)]
+            if entry.get("blank_graphs"):  # their names are settled by the scan, not the engine
+                item = scan_file(path, data_dir=self.project.graph_root(path), allow_empty=True)
+                item.load_into(dataset.store)
+                settled[self._key(path)] = item.graphs
+            else:
+                dataset.store.load(path=str(path), format=FORMATS[path.suffix.lower()],
+                                   to_graph=ox.NamedNode(entry["graph"]), base_iri=entry["base"])
+        # a file that changed while it was read is read again, strictly
+        if any(not _unchanged(path, entries[self._key(path)]) for path in files):
+            return None
+        return self._project_graph(dataset, files, entries, settled)
+
+    def _project_graph(self, dataset: Dataset, files: Sequence[Path], entries: dict,
+                       settled: dict[str, tuple[str, ...]] | None = None) -> ProjectGraph:
+        """``dataset`` (filled from ``files``) with each file registered from its
+        entry, in load order, as Project.load registers them; ``settled``: the
+        graph names a scan gave files whose graphs blank nodes name."""
         ontology = {self._key(p) for p in self.project.ontology_files()}
         data, schema = [], []
         for path in files:
             key = self._key(path)
             entry = entries[key]
-            if entry.get("blank_graphs"):  # their names are settled by the scan, not the engine
-                item = scan_file(path, data_dir=self.project.graph_root(path), allow_empty=True)
-                item.load_into(dataset.store)
-                graphs = item.graphs
-            else:
-                dataset.store.load(path=str(path), format=FORMATS[path.suffix.lower()],
-                                   to_graph=ox.NamedNode(entry["graph"]), base_iri=entry["base"])
-                graphs = tuple(entry["graphs"])
-            source = SourceFile(path, entry["format"], graphs, entry["triples"], entry["prefixes"])
-            dataset.register(source)
-            (schema if key in ontology else data).extend(source.graphs)
-        # a file that changed while it was read is read again, strictly
-        if any(not _unchanged(path, entries[self._key(path)]) for path in files):
-            return None
+            graphs = (settled or {}).get(key) or tuple(entry["graphs"])
+            dataset.register(SourceFile(path, entry["format"], graphs, entry["triples"], entry["prefixes"]))
+            (schema if key in ontology else data).extend(graphs)
         return ProjectGraph(self.project, dataset, data, schema)
-
-    def _project_graph(self, store: ox.Store, files: Sequence[Path], entries: dict) -> ProjectGraph:
-        dataset = Dataset(store)
-        ontology = {self._key(p) for p in self.project.ontology_files()}
-        data, schema = [], []
-        for path in files:  # in load order, as Project.load would register them
-            key = self._key(path)
-            entry = entries[key]
-            source = SourceFile(path, entry["format"], tuple(entry["graphs"]), entry["triples"], entry["prefixes"])
-            dataset.register(source)
-            (schema if key in ontology else data).extend(source.graphs)
-        graph = ProjectGraph(self.project, dataset, data, schema)
-        # the shared lock is held for as long as the graph or its dataset is in use
-        graph.cache = dataset.cache = self
-        return graph
 
     def _update(self, files: Sequence[Path], digests: dict[str, str], entries: dict | None) -> dict:
         """Bring the store in line with ``files``; returns the new manifest entries."""
