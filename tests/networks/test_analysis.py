@@ -249,3 +249,12 @@ def test_a_plot_an_analyst_can_read(tmp_path):
     svg = plot(big, tmp_path / "big.svg", top=25).read_text(encoding="utf-8")
     assert "the 25 nodes with the highest degree are drawn; 175 more are left out" in svg
     assert len(re.findall(r">node \d+<", svg)) == 25
+
+
+def test_node_measures_only_skip_communities_and_balance_and_keep_the_measures():
+    G = nx.karate_club_graph()
+    full, measures = analyze(G), analyze(G, communities=False)
+    assert full.communities and measures.communities == [] and measures.balance is None
+    assert {n.community for n in measures.nodes} == {-1}
+    assert [(n.id, n.betweenness, n.closeness, n.eigenvector, n.brokerage) for n in measures.nodes] \
+        == [(n.id, n.betweenness, n.closeness, n.eigenvector, n.brokerage) for n in full.nodes]

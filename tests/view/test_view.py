@@ -42,3 +42,46 @@ def test_a_project_without_articles_gives_an_empty_but_working_page(tmp_path):
     assert out.exit_code == 0, out.output
     html = (tmp_path / "v.html").read_text(encoding="utf-8")
     assert "No tie has a date" in html and '"name":"nodes-stance"' in html
+
+
+def test_profiles_are_packed_with_every_string_once_and_quotes_found_again():
+    from kgraph.view.data import ViewData
+    from kgraph.view.page import _packed
+
+    # a quote after a character outside the BMP (two UTF-16 code units in the browser)
+    excerpt = "Speaker 🕊 said: “We want peace.” Then he left."
+    statement = {"type": "asserts", "target": "peace", "date": "2023-01-02", "quotes": ["We want peace.", "elsewhere"],
+                 "paraphrase": "", "excerpts": [excerpt], "source": "Article"}
+    profiles = {"a": {"label": "A", "kind": "Person", "aliases": ["Ay"], "posts": [{"post": "Envoy", "tenure": ""}],
+                      "statements": [statement] * 5, "reported": ["peace"] * 4, "denied": []},
+                "b": {"label": "B", "kind": "Person", "aliases": [], "posts": [], "statements": [], "reported": [],
+                      "denied": []}}
+    packed = _packed(ViewData([], profiles, {"A": "a", "Ay": "a", "B": "b", "C": "c"}, {}, []), nodes=10_000)
+    strings = packed["strings"]
+    assert len(strings) == len(set(strings)) and "" not in strings
+    assert packed["ids"] == ["a", "b"] and packed["names"] == {"A": 0, "Ay": 0, "B": 1}
+    label, kind, aliases, posts, statements, more, reported, denied, more_claims = packed["profiles"][0]
+    assert strings[label] == "A" and [strings[a] for a in aliases] == ["Ay"] and posts == [[strings.index("Envoy"), -1]]
+    assert len(statements) == 3 and more == 2  # three statements at least, the rest counted
+    assert len(reported) == 3 and more_claims == 1 and denied == []
+    type_, target, date, quotes, paraphrase, excerpts, source = statements[0]
+    assert paraphrase == -1 and strings[source] == "Article" and strings[date] == "2023-01-02"
+    (k, start, end), other = quotes
+    held = strings[excerpts[k]].encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
+    assert held == "We want peace." and strings[other] == "elsewhere"
+
+
+def test_nodes_without_ties_are_set_apart_in_a_large_layout():
+    import math
+
+    import networkx as nx
+
+    from kgraph.view.data import SPRING_LIMIT, layout
+
+    G = nx.path_graph(SPRING_LIMIT + 50)
+    G.add_nodes_from(range(1000, 1100))
+    positions = layout(G)
+    assert layout(G) == positions  # deterministic
+    radius = {n: math.hypot(*positions[n]) for n in G}
+    assert all(abs(radius[n] - 1.08) < 1e-9 for n in range(1000, 1100))
+    assert max(radius[n] for n in G if n < 1000) <= 1.0 + 1e-9

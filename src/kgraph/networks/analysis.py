@@ -229,6 +229,7 @@ def analyze(
     exact_limit: int = 2000,
     k: int | None = None,
     seed: int = 7,
+    communities: bool = True,
 ) -> Analysis:
     """Measure a network.
 
@@ -248,6 +249,10 @@ def analyze(
         sources. Set ``exact_limit`` above the graph's size for exact values.
     seed
         Seed for the sampling and for community detection, so results repeat.
+    communities
+        Detect communities (Louvain) and measure structural balance; False
+        gives the node measures only (every node's ``community`` is -1),
+        as the web view needs.
 
     Returns
     -------
@@ -279,8 +284,8 @@ def analyze(
         node: next((G.nodes[node][a] for a in group_attributes if G.nodes[node].get(a)), node) for node in G
     }
     roles = brokerage(G, groups)
-    communities = _communities(G, seed)
-    community_of = {node: i for i, members in enumerate(communities) for node in members}
+    found = _communities(G, seed) if communities else []
+    community_of = {node: i for i, members in enumerate(found) for node in members}
     nodes = []
     for node in sorted(G, key=lambda x: (G.nodes[x].get("label", x), x)):
         data = G.nodes[node]
@@ -300,12 +305,12 @@ def analyze(
             brokerage=sum(counts.values()),
             community=community_of.get(node, -1),
         ))
-    signed = balance(G)
+    signed = balance(G) if communities else None
     return Analysis(
         network=str(G.graph.get("name", "")),
         summary=summarize_graph(G),
         nodes=nodes,
-        communities=communities,
+        communities=found,
         balance=signed,
         approximate=approximate,
         k=k_used,

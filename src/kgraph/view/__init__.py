@@ -32,7 +32,8 @@ def view(networks: Sequence[str] = DEFAULT_NETWORKS, output: str | Path = "kgrap
     """
     from .._util.atomic import write_bytes_atomic
     from ..errors import NetworkError
-    from ..networks.projections import PROJECTIONS, network
+    from ..networks.context import ProjectionContext
+    from ..networks.projections import LEVELS, PROJECTIONS, network
     from ..project import find_project
     from .data import gather
     from .page import page_html
@@ -41,10 +42,14 @@ def view(networks: Sequence[str] = DEFAULT_NETWORKS, output: str | Path = "kgrap
     unknown = [n for n in names if n not in PROJECTIONS]
     if unknown:
         raise NetworkError(f"unknown network {unknown[0]!r}; choose among {', '.join(PROJECTIONS)}")
+    if level not in LEVELS:
+        raise NetworkError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if graph is None:
         graph = (project or find_project()).load()
-    built = [(name, network(name, graph, level=level, as_of=as_of)) for name in names]
-    data = gather(graph, built)
+    # one context: every network and the profiles share its query rows
+    context = ProjectionContext(graph, level, None, None)
+    built = [(name, network(name, graph, as_of=as_of, context=context)) for name in names]
+    data = gather(graph, built, context=context)
     heading = title or f"kgraph: {', '.join(names)} ({level} level{', as of ' + as_of if as_of else ''})"
     path = Path(output)
     write_bytes_atomic(path, page_html(data, title=heading).encode("utf-8"))

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..namespaces import RDFS, SKOS, SKOSXL
+
 __all__ = ["NetworkData", "ViewData", "gather", "layout"]
 
 #: Above this many nodes the layout is spectral, refined by a few spring steps.
@@ -23,7 +25,10 @@ class NetworkData:
 
     name: str
     directed: bool
+    #: Columns ``id``, ``label``, ``kind``, ``colour``, ``x``, ``y`` and one per measure.
     nodes: dict[str, list] = field(default_factory=dict)
+    #: Columns ``u`` and ``v`` (positions in ``nodes``), ``relation``, ``sign``
+    #: (``+``, ``-``, ``0`` or empty), ``first`` (the first date, or empty) and ``weight``.
     edges: dict[str, list] = field(default_factory=dict)
     measures: list[str] = field(default_factory=list)
     undated: int = 0
@@ -42,10 +47,32 @@ def layout(G: nx.Graph, seed: int = 7) -> dict:
     """Positions in [-1, 1]², the same for the same graph: networkx's spring
     layout; above :data:`SPRING_LIMIT` nodes igraph's Fruchterman-Reingold
     with a grid when igraph is installed (``pip install kgraph[layout]``),
-    else a spectral layout refined by two spring steps."""
+    else a spectral layout refined by two spring steps. There, nodes without
+    ties are set apart on a ring around the others (a force layout would
+    spread them over the whole drawing and crowd the tied nodes into its
+    middle)."""
     if len(G) == 0:
         return {}
     H = G.to_undirected(as_view=True) if G.is_directed() else G
+    if len(G) > SPRING_LIMIT:
+        alone = sorted((n for n in H if H.degree(n) == 0), key=str)
+        if alone and len(alone) < len(G):
+            import math
+
+            tied = H.subgraph([n for n in H if H.degree(n) > 0])
+            positions = _force(tied, seed)
+            widest = max(math.hypot(x, y) for x, y in positions.values()) or 1.0  # inside the unit circle
+            positions = {n: (x / widest, y / widest) for n, (x, y) in positions.items()}
+            ring = {n: (1.08 * math.cos(2 * math.pi * i / len(alone)), 1.08 * math.sin(2 * math.pi * i / len(alone)))
+                    for i, n in enumerate(alone)}
+            return {n: (float(positions[n][0]) if n in positions else ring[n][0],
+                        float(positions[n][1]) if n in positions else ring[n][1]) for n in G}
+    return _force(H, seed)
+
+
+def _force(H: nx.Graph, seed: int) -> dict:
+    """A force-directed layout of ``H`` (undirected), in [-1, 1]²."""
+    G = H
     if len(G) <= SPRING_LIMIT:
         positions = nx.spring_layout(H, seed=seed, k=1.8 / max(len(G), 1) ** 0.5, weight=None)
         return nx.rescale_layout_dict(positions, scale=1.0)
@@ -74,72 +101,93 @@ def layout(G: nx.Graph, seed: int = 7) -> dict:
     return nx.rescale_layout_dict(positions, scale=1.0)
 
 
-def gather(graph, networks: list[tuple[str, nx.Graph]]) -> ViewData:
+def gather(graph, networks: list[tuple[str, nx.Graph]], *, context=None) -> ViewData:
     """The page's data: each ``(name, G)`` (``G`` from :func:`kgraph.network`)
-    with layout and measures, and the profiles of every node in any of them."""
-    from ..identity.registry import name_index
-    from ..networks.analysis import METRICS, analyze
-    from ..networks.context import ProjectionContext
-    from ..networks.style import edge_colour, kind_colour
+    with layout and measures, and the profiles of every node in any of them.
 
-    out: list[NetworkData] = []
+    ``context`` (a :class:`~kgraph.networks.context.ProjectionContext`) is
+    the one the networks were built with, whose query rows the profiles
+    reuse (running the lookups on a second thread, while the networks are
+    measured, was measured no faster: both halves hold the GIL most of the time)."""
+    from ..networks.context import ProjectionContext, _days
+
     ids: set[str] = set()
-    for name, G in networks:
-        result = analyze(G)
-        positions = layout(G)
-        data = NetworkData(name, G.is_directed())
-        order = list(G)
-        ids.update(order)
-        metrics = {m.id: result.metrics(m) for m in result.nodes}
-        data.measures = [m for m in ("degree", "betweenness", "closeness", "eigenvector", "brokerage")
-                         if m in METRICS]
-        data.nodes = {
-            "id": order,
-            "label": [str(G.nodes[n].get("label", n)) for n in order],
-            "kind": [str(G.nodes[n].get("kind", "")) for n in order],
-            "colour": [kind_colour(str(G.nodes[n].get("kind", ""))) for n in order],
-            "x": [float(positions[n][0]) for n in order],
-            "y": [float(positions[n][1]) for n in order],
-        }
-        for measure in data.measures:
-            data.nodes[measure] = [float(metrics.get(n, {}).get(measure) or 0.0) for n in order]
-        xs, ys, colours, relations, signs, firsts, labels, dashes, weights = [], [], [], [], [], [], [], [], []
-        for u, v, d in G.edges(data=True):
-            xs.append([float(positions[u][0]), float(positions[v][0])])
-            ys.append([float(positions[u][1]), float(positions[v][1])])
-            colours.append(edge_colour(d))
-            relations.append(str(d.get("relation", "")))
-            sign = d.get("sign")
-            signs.append("+" if sign == 1 else "-" if sign == -1 else "0" if sign == 0 else "")
-            dates = sorted(d.get("dates") or [])
-            firsts.append(dates[0][:10] if dates else "")
-            labels.append(f"{G.nodes[u].get('label', u)} → {G.nodes[v].get('label', v)}")
-            weights.append(float(d.get("weight", 1) or 1))
-            dashes.append("dashed" if d.get("relation") == "counterpart" else "solid")
-        data.edges = {"xs": xs, "ys": ys, "colour": colours, "relation": relations, "sign": signs,
-                      "first": firsts, "label": labels, "weight": weights, "dash": dashes}
-        data.undated = sum(1 for f in firsts if not f)
-        out.append(data)
-
-    context = ProjectionContext(graph, "person", None, None)
-    profiles = _profiles(context, ids)
-    index = name_index(graph)
-    names: dict[str, str] = {}
-    for iri in sorted(ids):
-        named = index.things.get(iri)
-        label = profiles.get(iri, {}).get("label") or iri
-        names.setdefault(label, iri)
-        if named is not None:
-            for form, _language in named.names:
-                names.setdefault(form, iri)
-        profiles.setdefault(iri, {"label": label})
-        profiles[iri]["aliases"] = sorted({form for form, _ in named.names} - {label}) if named else []
-    timeline = _timeline(graph)
-    from ..networks.context import _days
-
+    for _name, G in networks:
+        ids.update(G)
+    if context is None:
+        context = ProjectionContext(graph, "person", None, None)
+    out = [_network_data(name, G) for name, G in networks]
+    profiles, names, timeline = _lookups(graph, context, ids)
     dates = sorted({d for n in out for d in n.edges["first"] if d}
                    | {day for d in timeline["date"] if d for day in _days(d[:10])})
     return ViewData(out, profiles, names, timeline, dates)
+
+
+def _network_data(name: str, G: nx.Graph) -> NetworkData:
+    """One network's columns: nodes with their layout and measures, ties."""
+    from ..networks.analysis import METRICS, analyze
+    from ..networks.style import kind_colour
+
+    result = analyze(G, communities=False)
+    positions = layout(G)
+    data = NetworkData(name, G.is_directed())
+    order = list(G)
+    metrics = {m.id: result.metrics(m) for m in result.nodes}
+    data.measures = [m for m in ("degree", "betweenness", "closeness", "eigenvector", "brokerage") if m in METRICS]
+    data.nodes = {
+        "id": order,
+        "label": [str(G.nodes[n].get("label", n)) for n in order],
+        "kind": [str(G.nodes[n].get("kind", "")) for n in order],
+        "colour": [kind_colour(str(G.nodes[n].get("kind", ""))) for n in order],
+        "x": [float(positions[n][0]) for n in order],
+        "y": [float(positions[n][1]) for n in order],
+    }
+    for measure in data.measures:
+        data.nodes[measure] = [float(metrics.get(n, {}).get(measure) or 0.0) for n in order]
+    index = {n: i for i, n in enumerate(order)}
+    us, vs, relations, signs, firsts, weights = [], [], [], [], [], []
+    for u, v, d in G.edges(data=True):
+        us.append(index[u])
+        vs.append(index[v])
+        relations.append(str(d.get("relation", "")))
+        sign = d.get("sign")
+        signs.append("+" if sign == 1 else "-" if sign == -1 else "0" if sign == 0 else "")
+        dates = sorted(d.get("dates") or [])
+        firsts.append(dates[0][:10] if dates else "")
+        weights.append(float(d.get("weight", 1) or 1))
+    data.edges = {"u": us, "v": vs, "relation": relations, "sign": signs, "first": firsts, "weight": weights}
+    data.undated = sum(1 for f in firsts if not f)
+    return data
+
+
+def _lookups(graph, context, ids: set[str]) -> tuple[dict, dict, dict]:
+    """The profiles of ``ids``, their names and aliases (name -> id) and the timeline."""
+    profiles = _profiles(context, ids)
+    forms: dict[str, set[str]] = defaultdict(set)
+    for row in graph.query(_NAMES):
+        thing = row["thing"].value
+        if thing in ids:
+            forms[thing].add(row["name"].value)
+    names: dict[str, str] = {}
+    for iri in sorted(ids):
+        label = profiles.get(iri, {}).get("label") or iri
+        names.setdefault(label, iri)
+        for form in sorted(forms.get(iri, ())):
+            names.setdefault(form, iri)
+        profiles.setdefault(iri, {"label": label})
+        profiles[iri]["aliases"] = sorted(forms.get(iri, set()) - {label})
+    return profiles, names, _timeline(graph)
+
+
+#: Every name of everything named (as the identity resolver reads names: labels, SKOS and SKOS-XL
+#: preferred and alternative labels), without the resolver's ranking and kinds, which a search box
+#: does not need.
+_NAMES = f"""
+SELECT ?thing ?name WHERE {{
+  ?thing <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>|<{SKOSXL}prefLabel>/<{SKOSXL}literalForm>
+         |<{SKOSXL}altLabel>/<{SKOSXL}literalForm> ?name .
+  FILTER(isIRI(?thing) && isLITERAL(?name))
+}}"""
 
 
 def _profiles(context, ids: set[str]) -> dict[str, dict]:

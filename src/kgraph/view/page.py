@@ -12,6 +12,7 @@ NET; ``network`` (the switch), ``size`` (the measure nodes are sized by),
 from __future__ import annotations
 
 import json
+import re
 
 from .data import ViewData
 
@@ -33,29 +34,37 @@ function esc(text) {
 """
 
 _PROFILE = _ESCAPE + """
-const profiles = window.kgraphProfiles ??= JSON.parse(store.data.json[0]);
+// the profiles, packed by _packed (page.py): strings once, referred to by position
+const view = window.kgraphView ??= JSON.parse(store.data.json[0]);
+const ids = window.kgraphIds ??= new Map(view.ids.map((id, i) => [id, i]));
+const S = i => (i < 0 ? "" : view.strings[i]);
+function words(q, excerpts) {
+  return typeof q === "number" ? S(q) : S(excerpts[q[0]]).slice(q[1], q[2]);
+}
 function show(id) {
-  const p = profiles[id];
-  if (!p) { profile.text = "<p>No profile for " + esc(id) + "</p>"; return; }
-  let html = "<h3>" + esc(p.label) + "</h3><p class='kind'>" + esc(p.kind || "") + "</p>";
-  if (p.aliases && p.aliases.length) html += "<p><b>Also:</b> " + p.aliases.map(esc).join(", ") + "</p>";
-  if (p.posts && p.posts.length) {
-    html += "<h4>Posts</h4><ul>" + p.posts.map(t => "<li>" + esc(t.post) + (t.tenure ? " (" + esc(t.tenure) + ")" : "") + "</li>").join("") + "</ul>";
+  const k = ids.get(id);
+  if (k === undefined) { profile.text = "<p>No profile for " + esc(id) + "</p>"; return; }
+  const [label, kind, aliases, posts, statements, more, reported, denied, moreClaims] = view.profiles[k];
+  let html = "<h3>" + esc(S(label)) + "</h3><p class='kind'>" + esc(S(kind)) + "</p>";
+  if (aliases.length) html += "<p><b>Also:</b> " + aliases.map(a => esc(S(a))).join(", ") + "</p>";
+  if (posts.length) {
+    html += "<h4>Posts</h4><ul>" + posts.map(([post, tenure]) => "<li>" + esc(S(post)) + (tenure >= 0 ? " (" + esc(S(tenure)) + ")" : "") + "</li>").join("") + "</ul>";
   }
-  if (p.statements && p.statements.length) {
+  if (statements.length) {
     html += "<h4>Statements</h4><ol class='statements'>";
-    for (const s of p.statements) {
-      html += "<li><b>" + esc(s.type) + "</b> " + esc(s.target) + (s.date ? " <span class='date'>" + esc(s.date) + "</span>" : "");
-      for (const q of s.quotes) html += "<blockquote class='quote'>“" + esc(q) + "”</blockquote>";
-      if (!s.quotes.length && s.paraphrase) html += "<p class='paraphrase'>" + esc(s.paraphrase) + "</p>";
-      for (const x of s.excerpts) html += "<p class='excerpt'>Source: " + esc(x) + (s.source ? " <i>(" + esc(s.source) + ")</i>" : "") + "</p>";
+    for (const [type, target, date, quotes, paraphrase, excerpts, source] of statements) {
+      html += "<li><b>" + esc(S(type)) + "</b> " + esc(S(target)) + (date >= 0 ? " <span class='date'>" + esc(S(date)) + "</span>" : "");
+      for (const q of quotes) html += "<blockquote class='quote'>“" + esc(words(q, excerpts)) + "”</blockquote>";
+      if (!quotes.length && paraphrase >= 0) html += "<p class='paraphrase'>" + esc(S(paraphrase)) + "</p>";
+      for (const x of excerpts) html += "<p class='excerpt'>Source: " + esc(S(x)) + (source >= 0 ? " <i>(" + esc(S(source)) + ")</i>" : "") + "</p>";
       html += "</li>";
     }
     html += "</ol>";
-    if (p.more) html += "<p class='more'>" + p.more + " more statements: kgraph query stances --param actor='" + esc(p.label) + "'</p>";
   }
-  if (p.reported && p.reported.length) html += "<h4>Claims reported</h4><ul>" + p.reported.map(c => "<li>" + esc(c) + "</li>").join("") + "</ul>";
-  if (p.denied && p.denied.length) html += "<h4>Claims denied</h4><ul>" + p.denied.map(c => "<li>" + esc(c) + "</li>").join("") + "</ul>";
+  if (more) html += "<p class='more'>" + more + " more statements: kgraph query stances --param actor='" + esc(S(label)) + "'</p>";
+  if (reported.length) html += "<h4>Claims reported</h4><ul>" + reported.map(c => "<li>" + esc(S(c)) + "</li>").join("") + "</ul>";
+  if (denied.length) html += "<h4>Claims denied</h4><ul>" + denied.map(c => "<li>" + esc(S(c)) + "</li>").join("") + "</ul>";
+  if (moreClaims) html += "<p class='more'>" + moreClaims + " more claims: kgraph query stances --param actor='" + esc(S(label)) + "'</p>";
   profile.text = html;
   profile.tags = [id];
 }
@@ -67,15 +76,27 @@ if (i !== undefined) show(nodes.data.id[i]);
 """
 
 _SEARCH = _PROFILE + """
-const names = window.kgraphNames ??= JSON.parse(store.data.json[1]);
-const id = names[search.value];
-if (!id) return;
-let shown = false;
-for (const nodes of all_nodes) {
-  const i = nodes.data.id.indexOf(id);
-  nodes.selected.indices = i >= 0 ? [i] : [];
-}
+const k = view.names[search.value];
+if (k === undefined) return;
+const id = view.ids[k];
 show(id);
+// the profile first; the node is highlighted after the next frame, so that the browser paints
+// the profile before it redraws the figure (thousands of ties take a few hundred milliseconds)
+requestAnimationFrame(() => setTimeout(() => {
+  for (const nodes of all_nodes) {
+    const i = nodes.data.id.indexOf(id);
+    nodes.selected.indices = i >= 0 ? [i] : [];
+  }
+}, 0));
+"""
+
+_TIE = """
+const i = special_vars.index;
+return nodes.data.label[edges.data.u[i]] + " → " + nodes.data.label[edges.data.v[i]];
+"""
+
+_CATEGORY = """
+return categories[value] ?? "";
 """
 
 _SWITCH = """
@@ -129,10 +150,14 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     """The page (HTML text) for ``view``."""
     from bokeh.embed import file_html
     from bokeh.layouts import column, row
-    from bokeh.models import (AutocompleteInput, ColumnDataSource, CustomJS, DataTable, DateSlider, Div, HoverTool,
-                              LabelSet, Select, TableColumn, TapTool)
+    import numpy as np
+    from bokeh.models import (AutocompleteInput, ColumnDataSource, CustomJS, CustomJSHover, DataTable, DateSlider,
+                              Div, HoverTool, LabelSet, LegendItem, LinearColorMapper, Select, TableColumn, TapTool)
     from bokeh.plotting import figure
     from bokeh.resources import INLINE
+    from bokeh.transform import transform
+
+    from ..networks.style import DASHED
 
     measures = [m for m in (view.networks[0].measures if view.networks else []) if m]
     # betweenness, unless no node of the first network has any: then the first measure that varies
@@ -144,27 +169,44 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
                   width=420, height=640, styles={"overflow-y": "auto"}, stylesheets=[_CSS])
     # the profiles and names once in the document, for every callback that needs them
     nodes_in_view = sum(len(n.nodes.get("id", [])) for n in view.networks)
-    store = ColumnDataSource({"json": [json.dumps(_capped(view.profiles, nodes_in_view), ensure_ascii=False),
-                                       json.dumps(view.names, ensure_ascii=False)]}, name="profiles")
+    store = ColumnDataSource({"json": [json.dumps(_packed(view, nodes_in_view), ensure_ascii=False,
+                                                  separators=(",", ":"))]}, name="profiles")
     for k, net in enumerate(view.networks):
-        nodes_data = dict(net.nodes)
+        nodes_data: dict = {key: net.nodes[key] for key in ("id", "label", "kind", "colour") if key in net.nodes}
         nodes_data["short"] = [_short(label) for label in nodes_data.get("label", [])]
-        values = nodes_data.get(default) or [0.0] * len(nodes_data.get("id", []))
-        top = max(values, default=0.0) or 1.0
-        nodes_data["size"] = [8 + 32 * v / top for v in values]
+        x = np.asarray(net.nodes.get("x", []), dtype=np.float32)
+        y = np.asarray(net.nodes.get("y", []), dtype=np.float32)
+        nodes_data["x"], nodes_data["y"] = x, y
+        for measure in net.measures:
+            nodes_data[measure] = np.asarray(net.nodes.get(measure, []), dtype=float)
+        values = np.asarray(net.nodes.get(default) or [0.0] * len(nodes_data.get("id", [])), dtype=float)
+        top = float(values.max(initial=0.0)) or 1.0
+        nodes_data["size"] = (8 + 32 * values / top).astype(np.float32)
         nodes = ColumnDataSource(nodes_data, name=f"nodes-{net.name}")
-        import numpy as np
 
-        edges_data = {k: v for k, v in net.edges.items() if k not in ("xs", "ys")}
-        # straight ties as segments: four flat columns, sent as binary arrays
-        for name, values in (("x0", [x[0] for x in net.edges["xs"]]), ("x1", [x[1] for x in net.edges["xs"]]),
-                             ("y0", [y[0] for y in net.edges["ys"]]), ("y1", [y[1] for y in net.edges["ys"]])):
-            edges_data[name] = np.asarray(values, dtype=float)
-        edges_data["alpha"] = np.full(len(edges_data["x0"]), 0.7)
-        heaviest = max(edges_data["weight"], default=1) or 1
-        edges_data["width"] = [1 + 3 * w / heaviest for w in edges_data["weight"]]
-        edges_data["tie"] = [_tie_label(sign, relation) for sign, relation in zip(edges_data["sign"], edges_data["relation"])]
+        # ties: their ends as positions in the nodes' columns, straight segments as four binary
+        # columns, categories (tie kind, relation) as small integer codes with their names once
+        u = np.asarray(net.edges.get("u", []), dtype=np.int32)
+        v = np.asarray(net.edges.get("v", []), dtype=np.int32)
+        ties = [_tie_label(sign, relation) for sign, relation in zip(net.edges["sign"], net.edges["relation"])]
+        tie_names = list(dict.fromkeys(ties))
+        tie_code = {t: i for i, t in enumerate(tie_names)}
+        relation_names = list(dict.fromkeys(net.edges["relation"]))
+        relation_code = {r: i for i, r in enumerate(relation_names)}
+        weight = np.asarray(net.edges["weight"], dtype=float)
+        heaviest = float(np.abs(weight).max(initial=1.0)) or 1.0
+        dashes = [DASHED.get(r, "solid") for r in net.edges["relation"]]
+        edges_data = {"u": u, "v": v, "x0": x[u], "y0": y[u], "x1": x[v], "y1": y[v],
+                      "tie": np.asarray([tie_code[t] for t in ties], dtype=np.int8),
+                      "relation": np.asarray([relation_code[r] for r in net.edges["relation"]], dtype=np.int8),
+                      "first": net.edges["first"], "alpha": np.full(len(u), 0.7, dtype=np.float32),
+                      "width": (1 + 3 * np.abs(weight) / heaviest).astype(np.float32)}
+        uniform_dash = len(set(dashes)) <= 1
+        if not uniform_dash:
+            edges_data["dash"] = dashes
         edges = ColumnDataSource(edges_data, name=f"edges-{net.name}")
+        tie_colours = [_tie_colour(t) for t in tie_names] or ["#666666"]
+        colour = transform("tie", LinearColorMapper(palette=tie_colours, low=-0.5, high=len(tie_colours) - 0.5))
         fig = figure(name=f"figure-{net.name}", title=f"{net.name} network: {len(nodes_data['id'])} nodes, "
                                                       f"{len(edges_data['x0'])} ties",
                      width=820, height=640, tools="pan,wheel_zoom,box_zoom,reset,save", active_scroll="wheel_zoom",
@@ -174,23 +216,31 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         fig.toolbar.logo = None
         fig.axis.visible = False
         fig.grid.visible = False
-        lines = fig.segment("x0", "y0", "x1", "y1", source=edges, line_color="colour", line_alpha="alpha",
-                            line_width="width", line_dash="dash", legend_group="tie")
+        lines = fig.segment("x0", "y0", "x1", "y1", source=edges, line_color=colour, line_alpha="alpha",
+                            line_width="width", line_dash=(dashes[0] if dashes else "solid") if uniform_dash else "dash")
         dots = fig.scatter("x", "y", source=nodes, size="size", fill_color="colour", line_color="#333333",
                            legend_group="kind", name=f"dots-{net.name}", nonselection_fill_alpha=0.45,
                            nonselection_line_alpha=0.45, selection_line_color="#000000", selection_line_width=3)
+        legend_items = fig.legend[0].items
+        first_of = {}
+        for i, t in enumerate(ties):
+            first_of.setdefault(t, i)
+        legend_items[:0] = [LegendItem(label=t, renderers=[lines], index=first_of[t]) for t in tie_names]
         fig.legend.location = "top_left"
         fig.legend.label_text_font_size = "9pt"
         fig.legend.background_fill_alpha = 0.6
         fig.add_layout(fig.legend[0], "right")
         tips = [("name", "@label"), ("kind", "@kind")] + [(m, f"@{m}{{0.000}}") for m in net.measures]
         fig.add_tools(HoverTool(renderers=[dots], tooltips=tips))
-        fig.add_tools(HoverTool(renderers=[lines], tooltips=[("tie", "@label"), ("relation", "@relation"),
-                                                              ("first date", "@first")]))
+        fig.add_tools(HoverTool(renderers=[lines], tooltips=[("tie", "@u{custom}"), ("relation", "@relation{custom}"),
+                                                              ("first date", "@first")],
+                                formatters={"@u": CustomJSHover(args={"nodes": nodes, "edges": edges}, code=_TIE),
+                                            "@relation": CustomJSHover(args={"categories": relation_names},
+                                                                       code=_CATEGORY)}))
         fig.add_tools(TapTool(renderers=[dots]))
-        ranked = sorted(range(len(nodes_data["id"])), key=lambda i: -nodes_data["size"][i])[:LABELS]
-        labels_source = ColumnDataSource({"x": [nodes_data["x"][i] for i in ranked],
-                                          "y": [nodes_data["y"][i] for i in ranked],
+        ranked = sorted(range(len(nodes_data["id"])), key=lambda i: -float(nodes_data["size"][i]))[:LABELS]
+        labels_source = ColumnDataSource({"x": [float(x[i]) for i in ranked],
+                                          "y": [float(y[i]) for i in ranked],
                                           "text": [nodes_data["short"][i] for i in ranked]}, name=f"labels-{net.name}")
         fig.add_layout(LabelSet(x="x", y="y", text="text", source=labels_source, text_font_size="9pt",
                                 x_offset=6, y_offset=4))
@@ -249,18 +299,69 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     return file_html(document, resources=INLINE, title=title)
 
 
-def _capped(profiles: dict, nodes: int) -> dict:
-    """Profiles with at most :data:`STATEMENTS` statements each, fewer in a
-    large view (a budget of :data:`BUDGET` in all, three at least); ``more``
-    counts what was left out."""
+def _packed(view: ViewData, nodes: int) -> dict:
+    """The profiles and names as the page keeps them: every string once in
+    ``strings``, referred to by its position (-1 for none); ``ids`` the
+    profiled nodes, ``names`` a name or alias -> position in ``ids``, and
+    ``profiles`` in the order of ``ids``, each
+    ``[label, kind, aliases, posts, statements, more, reported, denied, more claims]``
+    with posts as ``[post, tenure]`` and statements as
+    ``[type, target, date, quotes, paraphrase, excerpts, source]``. A quote
+    found in one of its statement's excerpts is kept as ``[excerpt, start,
+    end]`` (UTF-16 offsets, as JavaScript slices strings), else as a string.
+
+    Each profile keeps at most :data:`STATEMENTS` statements and as many
+    claims reported and denied, fewer in a large view (a budget of
+    :data:`BUDGET` in all, three at least); the counts left out are kept."""
     cap = max(3, min(STATEMENTS, BUDGET // max(nodes, 1)))
-    out = {}
-    for iri, p in profiles.items():
+    strings: list[str] = []
+    position: dict[str, int] = {}
+
+    def ref(text: str | None) -> int:
+        if not text:
+            return -1
+        if text not in position:
+            position[text] = len(strings)
+            strings.append(text)
+        return position[text]
+
+    ids = sorted(view.profiles)
+    profiles = []
+    for iri in ids:
+        p = view.profiles[iri]
         statements = p.get("statements") or []
-        if len(statements) > cap:
-            p = dict(p, statements=statements[:cap], more=len(statements) - cap)
-        out[iri] = p
-    return out
+        packed = []
+        for s in statements[:cap]:
+            excerpts = list(s.get("excerpts") or [])
+            quotes = [_inside(q, excerpts) or ref(q) for q in s.get("quotes") or []]
+            packed.append([ref(s.get("type")), ref(s.get("target")), ref(s.get("date")), quotes,
+                           ref(s.get("paraphrase")), [ref(x) for x in excerpts], ref(s.get("source"))])
+        reported, denied = p.get("reported") or [], p.get("denied") or []
+        claims_left = max(0, len(reported) - cap) + max(0, len(denied) - cap)
+        profiles.append([ref(p.get("label") or iri), ref(p.get("kind")), [ref(a) for a in p.get("aliases") or []],
+                         [[ref(t["post"]), ref(t.get("tenure"))] for t in p.get("posts") or []],
+                         packed, len(statements) - len(packed),
+                         [ref(c) for c in reported[:cap]], [ref(c) for c in denied[:cap]], claims_left])
+    at = {iri: i for i, iri in enumerate(ids)}
+    names = {name: at[iri] for name, iri in view.names.items() if iri in at}
+    return {"strings": strings, "ids": ids, "names": names, "profiles": profiles}
+
+
+def _inside(quote: str, excerpts: list[str]) -> list[int] | None:
+    """``[excerpt, start, end]`` of ``quote`` in the first excerpt that holds
+    it, in UTF-16 code units; None if none does."""
+    for k, excerpt in enumerate(excerpts):
+        at = excerpt.find(quote)
+        if at >= 0:
+            if not _ASTRAL.search(excerpt, 0, at + len(quote)):  # one code unit a character
+                return [k, at, at + len(quote)]
+            start = len(excerpt[:at].encode("utf-16-le")) // 2
+            return [k, start, start + len(quote.encode("utf-16-le")) // 2]
+    return None
+
+
+#: Characters outside the Basic Multilingual Plane: two UTF-16 code units each.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -281,6 +382,13 @@ def _tie_label(sign: str, relation: str) -> str:
     if sign == "0":
         return "neither (0)"
     return relation or "tie"
+
+
+def _tie_colour(tie: str) -> str:
+    from ..networks.style import edge_colour
+
+    sign = {"supports (+)": 1, "opposes (−)": -1, "neither (0)": 0}.get(tie)
+    return edge_colour({"sign": sign})
 
 
 def _html(text: str) -> str:
