@@ -179,6 +179,32 @@ def test_the_date_control_shows_the_network_as_it_stood(browser, seed_view):
         page.close()
 
 
+def test_hovering_a_tie_names_its_ends_and_relation(browser, seed_view):
+    # the page keeps a tie's ends as positions in the nodes' columns: the tooltip looks them up
+    page = Page(browser, seed_view)
+    try:
+        page.page.wait_for_timeout(300)  # the figure's first paint
+        x, y = page.page.evaluate("""() => {
+            const d = Bokeh.documents[0], edges = d.get_model_by_name('edges-mediation');
+            const view = Bokeh.index.find_one(d.get_model_by_name('figure-mediation'));
+            const mx = (edges.data.x0[0] + edges.data.x1[0]) / 2, my = (edges.data.y0[0] + edges.data.y1[0]) / 2;
+            const box = view.el.getBoundingClientRect();
+            return [box.left + view.frame.x_scale.compute(mx), box.top + view.frame.y_scale.compute(my)];
+        }""")
+        page.page.mouse.move(x, y)
+        nodes = page.model("nodes-mediation", "m.data.label")
+        ends = page.model("edges-mediation", "[m.data.u[0], m.data.v[0]]")
+        expected = f"{nodes[ends[0]]} → {nodes[ends[1]]}"
+        page.page.wait_for_function("""(expected) => [...document.querySelectorAll('*')]
+            .some(e => e.shadowRoot && e.shadowRoot.textContent.includes(expected))""", arg=expected, timeout=5000)
+        shown = page.page.evaluate("""() => [...document.querySelectorAll('*')]
+            .map(e => e.shadowRoot ? e.shadowRoot.textContent : '').join(' ')""")
+        assert "relation:" in shown and ("mediates" in shown or "counterpart" in shown)
+        assert page.requests == [] and page.errors == []
+    finally:
+        page.close()
+
+
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
