@@ -56,6 +56,7 @@ MISTAKES = (
     "ClaimProposition",      # a claim without its proposition
     "TenureOrder",           # a tenure that ends before it starts
     "undeclared-term",       # a typo in a class name
+    "stance-quote",          # a stance that does not name the quote its evidence holds
 )
 
 _WORDS = (
@@ -255,6 +256,10 @@ class Corpus:
             add(stance, RDF_TYPE, n(KG + "Stance"))
             add(stance, KG + "expressedIn", statement)
             add(stance, KG + "evidence", said)
+            if not (mistake == "stance-quote" and k == 1):
+                add(stance, KG + "stanceQuote", lit(quote))
+            else:
+                self.planted.append({"focus": stance.value, "source": "stance-quote"})
             if k < 3:
                 stance_type, target = "Assert", claims[k]
             elif k == 3:

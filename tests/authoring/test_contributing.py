@@ -56,7 +56,7 @@ stmt:test-talks-useful a kg:Statement ;
     kg:evidence x:useful ;
     kg:stance stance:test-talks-useful .
 stance:test-talks-useful a kg:Stance ; kg:expressedIn stmt:test-talks-useful ;
-    kg:stanceType kg:Praise ; kg:target event:test-talks-meeting ; kg:evidence x:useful .
+    kg:stanceType kg:Praise ; kg:target event:test-talks-meeting ; kg:stanceQuote "useful" ; kg:evidence x:useful .
 
 claim:test-talks-reintegration a kg:Claim ;
     kg:claimKind kg:TopicDiscussed ;
@@ -420,7 +420,8 @@ def test_changed_since_validates_only_what_changed(contributor):
     out = run("validate", "--changed-since", "HEAD", "--format", "json")
     report = json.loads(out.stdout)
     assert out.exit_code == 1
-    assert [v["source"] for v in report["violations"]] == ["check:quote-not-in-source"]
+    # the quote is not in the text, and no longer the one its stance names
+    assert sorted(v["source"] for v in report["violations"]) == ["check:quote-not-in-source", "check:stance-quote"]
     assert rel in report["files"]
     everything = json.loads(run("validate", "--format", "json").stdout)
     assert report["triples"] < everything["triples"] - 100, "only the registry entries the article uses"

@@ -82,6 +82,7 @@ CASES: dict[str, tuple[str, str]] = {
     "StanceTarget": ("", "stance:welcome kg:target event:war ."),
     "StanceTargetKind": ("stance:welcome kg:target event:meeting .", "stance:welcome kg:target place:town ."),
     "StanceEvidence": ("stance:welcome kg:evidence x:said .", ""),
+    "StanceQuote": ('stance:welcome kg:stanceQuote "We welcome it." .', "stance:welcome kg:stanceQuote 7 ."),
     "DenialTarget": ("stance:deny kg:target claim:next-in-town .", "stance:deny kg:target event:meeting ."),
     "ClaimProposition": ('claim:next-in-town kg:proposition "The next meeting will be held in Town." .', ""),
     "ClaimKind": ("", "claim:next-in-town kg:claimKind kg:Party ."),
@@ -134,6 +135,7 @@ CHECK_CASES: dict[str, tuple[str, str]] = {
     "foreign-iri": ("", "event:meeting kg:place <file:///home/me/data/place/town> ."),
     "excerpt-position": ("", "x:met oa:start 1 ; oa:end 5 ."),
     "unreviewed-draft": ("", "src:article kg:reviewStatus kg:Unreviewed ."),
+    "stance-quote": ('stance:welcome kg:stanceQuote "We welcome it." .', ""),
     "source-text-not-available": ('src:article kg:textFile "data/sources/article.txt" .',
                                   'src:article kg:textName "article.txt" .'),
 }
@@ -232,3 +234,13 @@ def test_both_engines_agree_on_the_shipped_data_and_the_w3c_world(project, world
         rust = validate(paths, project=proj, engine="shacl", strict=True)
         reference = validate(paths, project=proj, engine="pyshacl", strict=True)
         assert rust.violations == reference.violations == []
+
+
+def test_a_stance_quote_that_is_not_its_statements_is_caught(world_project, tmp_path):
+    # words the evidence holds, but not a quote of the stance's statement
+    path = _mutated_world(tmp_path, 'stance:welcome kg:stanceQuote "We welcome it." .',
+                          'stance:welcome kg:stanceQuote "welcome" .')
+    found = [v for v in validate([path], project=world_project).violations if v.source == "check:stance-quote"]
+    assert sorted((v.value, v.message[:40]) for v in found) == [
+        ('"We welcome it."', "The stance's evidence holds this quote o"),
+        ('"welcome"', "kg:stanceQuote must be one of the statem")]

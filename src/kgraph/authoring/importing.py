@@ -533,8 +533,10 @@ def _write(project: Project, found: list[_Source], outside: Path | None, dry_run
                 lines.append(f'    kg:date "{s.date[0]}"^^xsd:{s.date[1]} ;')
             lines += [f"    {words} {_turtle_string(s.words)} ;", f"    kg:evidence x:s{i} ;",
                       f"    kg:stance stance:{slug}-{i} .",
-                      f"stance:{slug}-{i} a kg:Stance ; kg:expressedIn stmt:{slug}-{i} ;",
-                      f"    kg:stanceType kg:{s.stance} ; kg:target {compact(s.target)} ; kg:evidence x:s{i} .", ""]
+                      f"stance:{slug}-{i} a kg:Stance ; kg:expressedIn stmt:{slug}-{i} ;"]
+            if s.quoted and s.words in exact:  # the quote the stance rests on
+                lines.append(f"    kg:stanceQuote {_turtle_string(s.words)} ;")
+            lines += [f"    kg:stanceType kg:{s.stance} ; kg:target {compact(s.target)} ; kg:evidence x:s{i} .", ""]
             count += 1
         lines.append("}")
         planned.append((project.articles_dir / f"{slug}.trig", ("\n".join(lines) + "\n").encode("utf-8"),

@@ -300,7 +300,9 @@ src:{slug} a kg:NewsArticle ;
 #     kg:evidence x:said ;
 #     kg:stance stance:{slug}-said .
 # stance:{slug}-said a kg:Stance ; kg:expressedIn stmt:{slug}-said ;
-#     kg:stanceType kg:Welcome ; kg:target event:{slug}-meeting ; kg:evidence x:said .
+#     kg:stanceType kg:Welcome ; kg:target event:{slug}-meeting ;
+#     kg:stanceQuote "THE QUOTED WORDS, EXACTLY" ;  # the statement's quote that x:said holds
+#     kg:evidence x:said .
 #
 # A claim that one side reports and the other denies (never a fact: the event a
 # denied claim is about is a kg:ProposedEvent or kg:ProposedMeeting, and topics

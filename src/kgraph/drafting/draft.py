@@ -346,6 +346,10 @@ class _Writer:
                     stance_lines.append("    # TODO target: the claim, issue, event or statement this is about"
                                         + self.target_hint(quote.sentence))
                     todo.append("the stance's target")
+                # the quote the stance rests on: the parts of the quote that its excerpt (the sentence) holds
+                held = [w.exact for w in quote.parts if w.exact in quote.sentence.exact]
+                if held:
+                    stance_lines.append(f"    kg:stanceQuote {', '.join(_turtle_string(w) for w in held)} ;")
                 stance_lines.append(f"    kg:evidence {excerpt} .")
                 todo.append(f"the stance type kg:{quote.stance} (from {quote.cue.exact!r})")
             else:
