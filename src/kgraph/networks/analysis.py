@@ -359,7 +359,11 @@ def _power_iteration(G: nx.Graph, max_iter: int, tol: float) -> dict[str, float]
     steps with A + I, normalisation and stopping rule as
     ``nx.eigenvector_centrality`` with the ``weight`` attribute), each step a
     sparse matrix product: on a bipartite network, which needs hundreds of
-    steps, networkx's loop over neighbour views took seconds."""
+    steps, networkx's loop over neighbour views took seconds. The values are
+    networkx's up to rounding; where the iteration converges slowly (two
+    components of nearly the same spectral radius, or negative weights) the
+    different order of the sums can make the two stop at slightly different
+    vectors, as a different node order would in networkx itself."""
     import numpy as np
 
     nodes = list(G)
