@@ -85,3 +85,13 @@ def test_nodes_without_ties_are_set_apart_in_a_large_layout():
     radius = {n: math.hypot(*positions[n]) for n in G}
     assert all(abs(radius[n] - 1.08) < 1e-9 for n in range(1000, 1100))
     assert max(radius[n] for n in G if n < 1000) <= 1.0 + 1e-9
+
+
+def test_tie_categories_are_small_codes_however_many_there_are():
+    from kgraph.view.page import _codes
+
+    names, codes = _codes(["b", "a", "b"])
+    assert names == ["b", "a"] and codes.tolist() == [0, 1, 0] and codes.dtype.itemsize == 1
+    many = [f"asserts+{i}" for i in range(300)]  # a stance network can join many stance types on a tie
+    names, codes = _codes(many + many[:1])
+    assert len(names) == 300 and codes.tolist() == list(range(300)) + [0] and codes.dtype.itemsize == 2

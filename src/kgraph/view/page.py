@@ -189,16 +189,13 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         u = np.asarray(net.edges.get("u", []), dtype=np.int32)
         v = np.asarray(net.edges.get("v", []), dtype=np.int32)
         ties = [_tie_label(sign, relation) for sign, relation in zip(net.edges["sign"], net.edges["relation"])]
-        tie_names = list(dict.fromkeys(ties))
-        tie_code = {t: i for i, t in enumerate(tie_names)}
-        relation_names = list(dict.fromkeys(net.edges["relation"]))
-        relation_code = {r: i for i, r in enumerate(relation_names)}
+        tie_names, tie_codes = _codes(ties)
+        relation_names, relation_codes = _codes(net.edges["relation"])
         weight = np.asarray(net.edges["weight"], dtype=float)
         heaviest = float(np.abs(weight).max(initial=1.0)) or 1.0
         dashes = [DASHED.get(r, "solid") for r in net.edges["relation"]]
         edges_data = {"u": u, "v": v, "x0": x[u], "y0": y[u], "x1": x[v], "y1": y[v],
-                      "tie": np.asarray([tie_code[t] for t in ties], dtype=np.int8),
-                      "relation": np.asarray([relation_code[r] for r in net.edges["relation"]], dtype=np.int8),
+                      "tie": tie_codes, "relation": relation_codes,
                       "first": net.edges["first"], "alpha": np.full(len(u), 0.7, dtype=np.float32),
                       "width": (1 + 3 * np.abs(weight) / heaviest).astype(np.float32)}
         uniform_dash = len(set(dashes)) <= 1
@@ -382,6 +379,17 @@ def _tie_label(sign: str, relation: str) -> str:
     if sign == "0":
         return "neither (0)"
     return relation or "tie"
+
+
+def _codes(values: list[str]):
+    """The distinct ``values`` in order of appearance, and each value's
+    position among them as the smallest integer array that holds them."""
+    import numpy as np
+
+    names = list(dict.fromkeys(values))
+    position = {name: i for i, name in enumerate(names)}
+    dtype = np.int8 if len(names) <= 127 else np.int16 if len(names) <= 32767 else np.int32
+    return names, np.asarray([position[v] for v in values], dtype=dtype)
 
 
 def _tie_colour(tie: str) -> str:
