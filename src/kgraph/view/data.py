@@ -62,19 +62,17 @@ def layout(G: nx.Graph, seed: int = 7) -> dict:
             tied = H.subgraph([n for n in H if H.degree(n) > 0])
             positions = _force(tied, seed)
             widest = max(math.hypot(x, y) for x, y in positions.values()) or 1.0  # inside the unit circle
-            positions = {n: (x / widest, y / widest) for n, (x, y) in positions.items()}
             ring = {n: (1.08 * math.cos(2 * math.pi * i / len(alone)), 1.08 * math.sin(2 * math.pi * i / len(alone)))
                     for i, n in enumerate(alone)}
-            return {n: (float(positions[n][0]) if n in positions else ring[n][0],
-                        float(positions[n][1]) if n in positions else ring[n][1]) for n in G}
+            placed = {**ring, **{n: (x / widest, y / widest) for n, (x, y) in positions.items()}}
+            return {n: placed[n] for n in G}
     return _force(H, seed)
 
 
 def _force(H: nx.Graph, seed: int) -> dict:
     """A force-directed layout of ``H`` (undirected), in [-1, 1]²."""
-    G = H
-    if len(G) <= SPRING_LIMIT:
-        positions = nx.spring_layout(H, seed=seed, k=1.8 / max(len(G), 1) ** 0.5, weight=None)
+    if len(H) <= SPRING_LIMIT:
+        positions = nx.spring_layout(H, seed=seed, k=1.8 / max(len(H), 1) ** 0.5, weight=None)
         return nx.rescale_layout_dict(positions, scale=1.0)
     try:  # igraph's Fruchterman-Reingold with a grid: about half a second at 5,000 nodes
         import random
@@ -82,7 +80,7 @@ def _force(H: nx.Graph, seed: int) -> dict:
         import igraph
     except ImportError:
         igraph = None
-    order = list(G)
+    order = list(H)
     if igraph is not None:
         index = {n: i for i, n in enumerate(order)}
         g = igraph.Graph(n=len(order), edges=[(index[u], index[v]) for u, v in H.edges()])
@@ -97,7 +95,7 @@ def _force(H: nx.Graph, seed: int) -> dict:
             start = nx.spectral_layout(H)
         except Exception:  # a graph scipy cannot decompose: start from random positions
             start = None
-        positions = nx.spring_layout(H, pos=start, seed=seed, iterations=2, weight=None, k=1.8 / len(G) ** 0.5)
+        positions = nx.spring_layout(H, pos=start, seed=seed, iterations=2, weight=None, k=1.8 / len(H) ** 0.5)
     return nx.rescale_layout_dict(positions, scale=1.0)
 
 

@@ -157,7 +157,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
     from bokeh.resources import INLINE
     from bokeh.transform import transform
 
-    from ..networks.style import DASHED
+    from ..networks.style import DASHED, edge_colour
 
     measures = [m for m in (view.networks[0].measures if view.networks else []) if m]
     # betweenness, unless no node of the first network has any: then the first measure that varies
@@ -190,6 +190,9 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         v = np.asarray(net.edges.get("v", []), dtype=np.int32)
         ties = [_tie_label(sign, relation) for sign, relation in zip(net.edges["sign"], net.edges["relation"])]
         tie_names, tie_codes = _codes(ties)
+        first_of: dict[str, int] = {}  # each kind of tie's first tie: its colour and its legend entry
+        for i, t in enumerate(ties):
+            first_of.setdefault(t, i)
         relation_names, relation_codes = _codes(net.edges["relation"])
         weight = np.asarray(net.edges["weight"], dtype=float)
         heaviest = float(np.abs(weight).max(initial=1.0)) or 1.0
@@ -202,7 +205,8 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         if not uniform_dash:
             edges_data["dash"] = dashes
         edges = ColumnDataSource(edges_data, name=f"edges-{net.name}")
-        tie_colours = [_tie_colour(t) for t in tie_names] or ["#666666"]
+        tie_colours = [edge_colour({"sign": _SIGNS.get(net.edges["sign"][first_of[t]])}) for t in tie_names] \
+            or ["#666666"]
         colour = transform("tie", LinearColorMapper(palette=tie_colours, low=-0.5, high=len(tie_colours) - 0.5))
         fig = figure(name=f"figure-{net.name}", title=f"{net.name} network: {len(nodes_data['id'])} nodes, "
                                                       f"{len(edges_data['x0'])} ties",
@@ -218,11 +222,7 @@ def page_html(view: ViewData, *, title: str = "kgraph view") -> str:
         dots = fig.scatter("x", "y", source=nodes, size="size", fill_color="colour", line_color="#333333",
                            legend_group="kind", name=f"dots-{net.name}", nonselection_fill_alpha=0.45,
                            nonselection_line_alpha=0.45, selection_line_color="#000000", selection_line_width=3)
-        legend_items = fig.legend[0].items
-        first_of = {}
-        for i, t in enumerate(ties):
-            first_of.setdefault(t, i)
-        legend_items[:0] = [LegendItem(label=t, renderers=[lines], index=first_of[t]) for t in tie_names]
+        fig.legend[0].items[:0] = [LegendItem(label=t, renderers=[lines], index=first_of[t]) for t in tie_names]
         fig.legend.location = "top_left"
         fig.legend.label_text_font_size = "9pt"
         fig.legend.background_fill_alpha = 0.6
@@ -392,11 +392,8 @@ def _codes(values: list[str]):
     return names, np.asarray([position[v] for v in values], dtype=dtype)
 
 
-def _tie_colour(tie: str) -> str:
-    from ..networks.style import edge_colour
-
-    sign = {"supports (+)": 1, "opposes (−)": -1, "neither (0)": 0}.get(tie)
-    return edge_colour({"sign": sign})
+#: A tie's sign as the view's data writes it, back to the number the network holds.
+_SIGNS = {"+": 1, "-": -1, "0": 0}
 
 
 def _html(text: str) -> str:
